@@ -1,0 +1,13 @@
+//! enrol-core: the part of enrol that both the browser and the Worker run.
+//!
+//! It holds the CSV record reader and, built on it, everything that decides whether an upload sheet is
+//! acceptable. It does no I/O and keeps no global state, so the very same code compiles natively (the CLI,
+//! the tests) and to wasm32 (the browser validator, the Worker), and both give the same verdict on the same
+//! bytes. Input arrives in chunks of any size through `push`, then `finish`: a browser streams a file
+//! without holding it whole, and a chunk boundary may fall anywhere, even inside a UTF-8 character.
+
+pub mod count;
+pub mod reader;
+
+pub use count::RowCounter;
+pub use reader::{Record, RecordReader};

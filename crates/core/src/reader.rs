@@ -1,0 +1,375 @@
+//! A push parser for RFC 4180 CSV that keeps its state across chunk boundaries.
+//!
+//! Why not csv-core: it accepts an unterminated quote silently and cannot say on which physical line a
+//! record began once CRLF and quoted line breaks mix; the validator must report both. This reader is as
+//! strict as the RFC, lenient where spreadsheets are (a stray quote is kept and flagged, not fatal), and
+//! reuses one record buffer, so the hot path does not allocate once the buffer has grown.
+//!
+//! Line numbers are 1-based physical lines: `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
+//! cells too. A UTF-8 byte-order mark at the very start of the input is skipped.
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Between records: a line break here is an empty line, which is skipped.
+    RecordStart,
+    /// At the start of a field (after a comma, or the first byte of a record).
+    FieldStart,
+    Unquoted,
+    Quoted,
+    /// Saw a `"` inside a quoted field: either an escaped quote or the closing one.
+    QuoteInQuoted,
+}
+
+/// One record, borrowed from the reader's buffer for the duration of the callback.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// Physical line (1-based) on which the record starts.
+    pub line: u64,
+    /// A `"` appeared inside an unquoted field, or text followed a closing quote.
+    pub stray_quote: bool,
+    /// The input ended inside a quoted field: everything from the opening quote on is in the last field.
+    pub unterminated_quote: bool,
+    buf: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl<'a> Record<'a> {
+    /// Number of fields (at least 1).
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Always false: a record has at least one (possibly empty) field.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The raw bytes of field `i` (0-based), quotes removed and `""` unescaped.
+    pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.buf[start..end])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// Every field is empty or ASCII blanks: a spreadsheet's empty row (`,,,,`), skipped by callers.
+    pub fn is_blank(&self) -> bool {
+        self.buf.iter().all(|b| b.is_ascii_whitespace())
+    }
+}
+
+#[derive(Debug)]
+pub struct RecordReader {
+    state: State,
+    buf: Vec<u8>,
+    ends: Vec<usize>,
+    /// Line of the next byte (1-based).
+    line: u64,
+    record_line: u64,
+    last_cr: bool,
+    stray_quote: bool,
+    /// How many bytes of a leading BOM have been matched; `None` once the start of input is behind us.
+    bom_seen: Option<usize>,
+}
+
+impl Default for RecordReader {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RecordReader {
+    pub fn new() -> Self {
+        Self {
+            state: State::RecordStart,
+            buf: Vec::with_capacity(1024),
+            ends: Vec::with_capacity(32),
+            line: 1,
+            record_line: 1,
+            last_cr: false,
+            stray_quote: false,
+            bom_seen: Some(0),
+        }
+    }
+
+    /// Physical line (1-based) of the next byte to be read.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// Feed the next chunk; `on_record` is called for every record completed in it.
+    pub fn push(&mut self, mut chunk: &[u8], on_record: &mut impl FnMut(&Record<'_>)) {
+        if let Some(seen) = self.bom_seen {
+            let mut seen = seen;
+            while seen < BOM.len() && !chunk.is_empty() && chunk[0] == BOM[seen] {
+                seen += 1;
+                chunk = &chunk[1..];
+            }
+            if seen == BOM.len() || (seen == 0 && !chunk.is_empty()) {
+                self.bom_seen = None;
+            } else if chunk.is_empty() {
+                self.bom_seen = Some(seen);
+                return;
+            } else {
+                // A partial BOM followed by something else: those bytes were data after all.
+                self.bom_seen = None;
+                self.feed(&BOM[..seen], on_record);
+            }
+        }
+        self.feed(chunk, on_record);
+    }
+
+    /// End of input: completes the last record (which may lack a final line break).
+    pub fn finish(&mut self, on_record: &mut impl FnMut(&Record<'_>)) {
+        if let Some(seen) = self.bom_seen.take() {
+            self.feed(&BOM[..seen], on_record);
+        }
+        match self.state {
+            State::RecordStart => {}
+            State::Quoted => {
+                self.ends.push(self.buf.len());
+                self.emit(true, on_record);
+            }
+            State::FieldStart | State::Unquoted | State::QuoteInQuoted => {
+                self.ends.push(self.buf.len());
+                self.emit(false, on_record);
+            }
+        }
+        self.state = State::RecordStart;
+    }
+
+    fn emit(&mut self, unterminated_quote: bool, on_record: &mut impl FnMut(&Record<'_>)) {
+        on_record(&Record {
+            line: self.record_line,
+            stray_quote: self.stray_quote,
+            unterminated_quote,
+            buf: &self.buf,
+            ends: &self.ends,
+        });
+        self.buf.clear();
+        self.ends.clear();
+        self.stray_quote = false;
+    }
+
+    /// Counts a line break byte; `\r\n` is one break.
+    #[inline]
+    fn count_break(&mut self, b: u8) {
+        if b == b'\r' || !self.last_cr {
+            self.line += 1;
+        }
+        self.last_cr = b == b'\r';
+    }
+
+    fn feed(&mut self, input: &[u8], on_record: &mut impl FnMut(&Record<'_>)) {
+        let mut i = 0;
+        while i < input.len() {
+            match self.state {
+                State::Unquoted => {
+                    // Fast path: copy the run of ordinary bytes in one go.
+                    let run = input[i..]
+                        .iter()
+                        .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
+                        .unwrap_or(input.len() - i);
+                    if run > 0 {
+                        self.buf.extend_from_slice(&input[i..i + run]);
+                        self.last_cr = false;
+                        i += run;
+                        continue;
+                    }
+                    let b = input[i];
+                    i += 1;
+                    match b {
+                        b',' => {
+                            self.ends.push(self.buf.len());
+                            self.state = State::FieldStart;
+                            self.last_cr = false;
+                        }
+                        b'"' => {
+                            self.stray_quote = true;
+                            self.buf.push(b);
+                            self.last_cr = false;
+                        }
+                        _ => self.end_record(b, on_record),
+                    }
+                }
+                State::Quoted => {
+                    let run = input[i..]
+                        .iter()
+                        .position(|&b| matches!(b, b'"' | b'\n' | b'\r'))
+                        .unwrap_or(input.len() - i);
+                    if run > 0 {
+                        self.buf.extend_from_slice(&input[i..i + run]);
+                        self.last_cr = false;
+                        i += run;
+                        continue;
+                    }
+                    let b = input[i];
+                    i += 1;
+                    if b == b'"' {
+                        self.state = State::QuoteInQuoted;
+                        self.last_cr = false;
+                    } else {
+                        self.count_break(b);
+                        self.buf.push(b);
+                    }
+                }
+                State::RecordStart => {
+                    let b = input[i];
+                    if b == b'\n' || b == b'\r' {
+                        // An empty line: not a record.
+                        self.count_break(b);
+                        i += 1;
+                    } else {
+                        self.record_line = self.line;
+                        self.state = State::FieldStart;
+                    }
+                }
+                State::FieldStart => {
+                    let b = input[i];
+                    i += 1;
+                    self.last_cr = false;
+                    match b {
+                        b'"' => self.state = State::Quoted,
+                        b',' => self.ends.push(self.buf.len()),
+                        b'\n' | b'\r' => self.end_record(b, on_record),
+                        _ => {
+                            self.buf.push(b);
+                            self.state = State::Unquoted;
+                        }
+                    }
+                }
+                State::QuoteInQuoted => {
+                    let b = input[i];
+                    i += 1;
+                    match b {
+                        b'"' => {
+                            self.buf.push(b'"');
+                            self.state = State::Quoted;
+                            self.last_cr = false;
+                        }
+                        b',' => {
+                            self.ends.push(self.buf.len());
+                            self.state = State::FieldStart;
+                            self.last_cr = false;
+                        }
+                        b'\n' | b'\r' => self.end_record(b, on_record),
+                        _ => {
+                            // `"abc"def`: keep the text, flag the quote.
+                            self.stray_quote = true;
+                            self.buf.push(b);
+                            self.state = State::Unquoted;
+                            self.last_cr = false;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn end_record(&mut self, line_break: u8, on_record: &mut impl FnMut(&Record<'_>)) {
+        self.ends.push(self.buf.len());
+        self.emit(false, on_record);
+        self.count_break(line_break);
+        self.state = State::RecordStart;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Rec {
+        line: u64,
+        fields: Vec<String>,
+        stray: bool,
+        unterminated: bool,
+    }
+
+    fn read_chunks(chunks: &[&[u8]]) -> Vec<Rec> {
+        let mut r = RecordReader::new();
+        let mut out = Vec::new();
+        let mut sink = |rec: &Record<'_>| {
+            out.push(Rec {
+                line: rec.line,
+                fields: rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
+                stray: rec.stray_quote,
+                unterminated: rec.unterminated_quote,
+            })
+        };
+        for c in chunks {
+            r.push(c, &mut sink);
+        }
+        r.finish(&mut sink);
+        out
+    }
+
+    fn read(input: &[u8]) -> Vec<Rec> {
+        read_chunks(&[input])
+    }
+
+    fn rec(line: u64, fields: &[&str]) -> Rec {
+        Rec { line, fields: fields.iter().map(|s| s.to_string()).collect(), stray: false, unterminated: false }
+    }
+
+    #[test]
+    fn table() {
+        let cases: &[(&str, &[u8], Vec<Rec>)] = &[
+            ("LF, last line without break", b"a,b\nc,d", vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])]),
+            ("CRLF ends lines once", b"a,b\r\nc,d\r\n", vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])]),
+            ("lone CR ends a line", b"a\rb\r", vec![rec(1, &["a"]), rec(2, &["b"])]),
+            ("empty lines are skipped but counted", b"a\n\n\r\nb\n", vec![rec(1, &["a"]), rec(4, &["b"])]),
+            ("quoted comma", b"\"x,y\",z\n", vec![rec(1, &["x,y", "z"])]),
+            ("escaped quote", b"\"say \"\"hi\"\"\"\n", vec![rec(1, &["say \"hi\""])]),
+            (
+                "quoted line breaks move the next record's line",
+                b"\"l1\r\nl2\nl3\",x\nnext\n",
+                vec![rec(1, &["l1\r\nl2\nl3", "x"]), rec(4, &["next"])],
+            ),
+            ("empty fields", b",,\n", vec![rec(1, &["", "", ""])]),
+            ("BOM is skipped", b"\xEF\xBB\xBFa,b\n", vec![rec(1, &["a", "b"])]),
+            ("a lone EF is data", b"\xEFa\n", vec![rec(1, &["\u{FFFD}a"])]),
+            ("empty input has no record", b"", vec![]),
+        ];
+        for (what, input, want) in cases {
+            assert_eq!(&read(input), want, "{what}");
+        }
+    }
+
+    #[test]
+    fn stray_and_unterminated_quotes_are_flagged() {
+        let got = read(b"ab\"c,\"x\"y\n\"open,\nrest");
+        assert_eq!(got.len(), 2);
+        assert!(got[0].stray && !got[0].unterminated);
+        assert_eq!(got[0].fields, ["ab\"c", "xy"]);
+        assert!(got[1].unterminated);
+        assert_eq!(got[1].line, 2);
+        assert_eq!(got[1].fields, ["open,\nrest"]);
+    }
+
+    #[test]
+    fn every_split_point_gives_the_same_records() {
+        let input: &[u8] = b"\xEF\xBB\xBFh1,h2\r\n\"a,\"\"b\"\"\r\nc\",d\r\n\r\n,,\re,f";
+        let whole = read(input);
+        for i in 0..=input.len() {
+            for j in i..=input.len() {
+                assert_eq!(read_chunks(&[&input[..i], &input[i..j], &input[j..]]), whole, "split at {i},{j}");
+            }
+        }
+    }
+
+    #[test]
+    fn blank_records() {
+        let mut blank = Vec::new();
+        let mut r = RecordReader::new();
+        let mut sink = |rec: &Record<'_>| blank.push(rec.is_blank());
+        r.push(b",,\n , \nx,\n", &mut sink);
+        r.finish(&mut sink);
+        assert_eq!(blank, [true, true, false]);
+    }
+}

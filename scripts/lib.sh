@@ -1,0 +1,15 @@
+# Shared by the scripts: where things are, and the environment that keeps every tool offline.
+# Sourced, not run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# worker-build would download these; it does not look on PATH (../shared/TOOLCHAIN.md).
+export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
+export WRANGLER_SEND_METRICS=false
+export CLOUDFLARE_CF_FETCH_ENABLED=false
+# Local state (the run command's D1, the demo password) lives here, out of git.
+STATE="$ROOT/.enrol"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs what is missing, and nothing that is there already (quiet when all is in place).
+#   setup.sh          Rust targets and tools, npm packages
+#   setup.sh --test   the same, plus Chromium for the browser tests
+source "$(dirname "$0")/lib.sh"
+
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
+WORKER_BUILD_VERSION=0.8.7
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+for component in rustfmt clippy; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "adding $component"
+    rustup component add "$component"
+  fi
+done
+
+# cargo install: `--locked` fails to resolve for wasm-bindgen-cli here (TOOLCHAIN.md), so it is not used.
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
+  cargo install --quiet --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
+  say "installing worker-build $WORKER_BUILD_VERSION (about 7 minutes, once)"
+  cargo install --quiet --force worker-build --version "$WORKER_BUILD_VERSION"
+fi
+
+# npm ci only when package-lock.json changed since the last install.
+lock_sum=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)
+stamp="$ROOT/node_modules/.enrol-lock-sha256"
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
+  say "installing npm packages"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_sum" > "$stamp"
+fi
+
+if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
+  say "installing Chromium from Debian (for the browser tests)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
