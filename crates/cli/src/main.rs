@@ -48,12 +48,15 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
     let [path] = args else {
         return Err(CliError::Usage("validate takes one FILE".into()));
     };
-    let mut file = std::fs::File::open(path).map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
+    let mut file = std::fs::File::open(path)
+        .map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
     let mut counter = enrol_core::RowCounter::new();
     // The browser reads in chunks too; the same code path, the same answer.
     let mut chunk = vec![0u8; 1 << 20];
     loop {
-        let n = file.read(&mut chunk).map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
+        let n = file
+            .read(&mut chunk)
+            .map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
         if n == 0 {
             break;
         }

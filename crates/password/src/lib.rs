@@ -27,7 +27,9 @@ pub fn hash(password: &str) -> Result<String, HashError> {
 /// True when `password` matches `phc`. A malformed stored hash never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -51,6 +53,10 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("correct horse batterY", &h));
         assert!(!verify("anything", "not a phc string"));
-        assert_ne!(h, hash("correct horse battery").unwrap(), "salts must differ");
+        assert_ne!(
+            h,
+            hash("correct horse battery").unwrap(),
+            "salts must differ"
+        );
     }
 }

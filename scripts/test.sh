@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The test command: every check and test of the project, in the order that fails fastest.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+"$ROOT/scripts/setup.sh" --test
+"$ROOT/scripts/build.sh"
+
+say "cargo fmt --check"
+cargo fmt --all --check
+
+say "cargo clippy (native)"
+cargo clippy --quiet --workspace --all-targets --exclude enrol-api -- -D warnings
+say "cargo clippy (wasm32)"
+cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-core -p enrol-validator -p enrol-api -p enrol-password -- -D warnings
+
+say "Rust tests"
+cargo test --quiet --workspace --exclude enrol-api
+
+say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
+rm -rf tests/artifacts
+node --test --test-concurrency=2 --test-reporter=spec tests/

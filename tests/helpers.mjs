@@ -1,0 +1,100 @@
+// The end-to-end harness: spawnApp() starts the built Worker under `wrangler dev` on a free port, with its
+// own fresh local D1 (migrations applied), and stops the whole process group when the test ends. Tests
+// never share a database, so they run in parallel and in any order.
+//
+// The Worker must have been built first (scripts/build.sh; the test command does it).
+
+import { spawn, execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const DATA = join(ROOT, 'tests', 'data');
+export const ARTIFACTS = join(ROOT, 'tests', 'artifacts');
+const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' };
+const run = promisify(execFile);
+
+const running = new Set();
+process.on('exit', () => { for (const p of running) killGroup(p); });
+
+function killGroup(child) {
+  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
+}
+
+/** A migrated, empty local D1, made once per set of migrations and copied for each app. */
+async function templateDb() {
+  const dir = join(ROOT, 'migrations');
+  const hash = createHash('sha256');
+  for (const f of readdirSync(dir).sort()) hash.update(f).update(readFileSync(join(dir, f)));
+  const base = join(ROOT, 'target', 'e2e');
+  const template = join(base, `d1-${hash.digest('hex').slice(0, 16)}`);
+  if (existsSync(template)) return template;
+  mkdirSync(base, { recursive: true });
+  const scratch = mkdtempSync(join(base, 'making-'));
+  await wrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', scratch]);
+  try {
+    renameSync(scratch, template);
+  } catch {
+    rmSync(scratch, { recursive: true, force: true }); // another test process made it first
+  }
+  return template;
+}
+
+export async function wrangler(args) {
+  const { stdout } = await run(WRANGLER, args, { cwd: ROOT, env: ENV, maxBuffer: 64 << 20 });
+  return stdout;
+}
+
+/**
+ * Starts a Worker with a fresh D1. `vars` override wrangler.toml [vars]. Pass the test context `t` so the
+ * app stops when the test ends.
+ */
+export async function spawnApp(t, { vars = {} } = {}) {
+  const persist = mkdtempSync(join(tmpdir(), 'enrol-d1-'));
+  cpSync(await templateDb(), persist, { recursive: true });
+  const args = ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--persist-to', persist,
+    '--show-interactive-dev-session=false'];
+  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
+  const child = spawn(WRANGLER, args, { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start in 60 s:\n${log}`)), 60_000);
+    const onData = (chunk) => {
+      log += chunk;
+      const m = log.match(/Ready on (http:\/\/[^\s]+)/);
+      if (m) { clearTimeout(timer); resolve(m[1].replace('localhost', '127.0.0.1')); }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`wrangler dev exited (${code}):\n${log}`)); });
+  });
+  const app = {
+    url,
+    persist,
+    log: () => log,
+    /** fetch relative to the app */
+    fetch: (path, init) => fetch(url + path, init),
+    /** Runs SQL on the app's D1 (outside the Worker) and returns the rows. */
+    async sql(command) {
+      const out = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--json', '--command', command]);
+      return JSON.parse(out)[0].results;
+    },
+    /** Applies a SQL file to the app's D1. */
+    async sqlFile(file) {
+      await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file]);
+    },
+    stop() {
+      killGroup(child);
+      running.delete(child);
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+  t?.after(() => app.stop());
+  return app;
+}
