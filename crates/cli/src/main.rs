@@ -1,23 +1,35 @@
 //! enrol-cli: the `enrol` command.
 //!
 //! `enrol validate FILE` runs the same enrol-core code as the browser and the Worker, so an administrator
-//! (or a script) gets the same verdict offline. `enrol seed-sql` prints the SQL that creates the demo tenant
-//! and its administrator, with the password hashed exactly as the Worker hashes it.
+//! (or a script) gets the same verdict offline, byte for byte in `--format json`. `enrol gen` writes
+//! realistic test files, `enrol template` the empty sheet, and `enrol seed-sql` the SQL that creates the
+//! demo tenant and its administrator.
 
+mod generate;
 mod seed;
 
-use std::io::Read;
+use enrol_core::{Config, Date, Locale, Validator};
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  enrol validate FILE            count the data rows of a CSV upload sheet
+  enrol validate FILE [--format json|text] [--locale en_IN|hi_IN] [--max-rows N] [--today DD-MM-YYYY]
+        check an upload sheet; exit 0 clean (warnings allowed), 1 issues found, 2 file unreadable
+  enrol template        print the sheet's header line
+  enrol gen --rows N [--error-rate R] [--seed S]
+        write a realistic sheet of N rows to stdout; about R (0..1) of them with one mistake each
   enrol seed-sql --password PW [--user NAME] [--tenant ID --tenant-name NAME --state ID --state-name NAME]
-                                 print SQL that creates the demo tenant and its SYSTEM administrator";
+        print SQL that creates the demo tenant and its SYSTEM administrator";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("validate") => validate(&args[1..]),
+        Some("template") => {
+            println!("{}", enrol_core::schema::template_header());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("gen") => generate::run(&args[1..]),
         Some("seed-sql") => seed::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -44,14 +56,83 @@ pub enum CliError {
     Unreadable(String),
 }
 
+/// Reads `--flag value` pairs; every flag must be one of `known`.
+pub fn flags<'a>(
+    args: &'a [String],
+    known: &[&str],
+) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), CliError> {
+    let mut positional = Vec::new();
+    let mut pairs = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(flag) = a.strip_prefix("--") {
+            if !known.contains(&flag) {
+                return Err(CliError::Usage(format!("unknown option --{flag}")));
+            }
+            let value = it
+                .next()
+                .ok_or_else(|| CliError::Usage(format!("--{flag} needs a value")))?;
+            pairs.push((flag, value.as_str()));
+        } else {
+            positional.push(a.as_str());
+        }
+    }
+    Ok((positional, pairs))
+}
+
+fn today_utc() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    Date::from_unix_days((secs / 86_400) as i64)
+}
+
 fn validate(args: &[String]) -> Result<ExitCode, CliError> {
-    let [path] = args else {
+    let (positional, pairs) = flags(args, &["format", "locale", "max-rows", "today"])?;
+    let [path] = positional[..] else {
         return Err(CliError::Usage("validate takes one FILE".into()));
     };
+    let mut config = Config::new(today_utc());
+    let mut json = false;
+    let mut locale = Locale::EnIn;
+    for (flag, value) in pairs {
+        match flag {
+            "format" => {
+                json = match value {
+                    "json" => true,
+                    "text" => false,
+                    _ => return Err(CliError::Usage("--format is json or text".into())),
+                }
+            }
+            "locale" => {
+                locale = Locale::parse(value)
+                    .ok_or_else(|| CliError::Usage("--locale is en_IN or hi_IN".into()))?
+            }
+            "max-rows" => {
+                config.max_rows = value
+                    .parse()
+                    .map_err(|_| CliError::Usage("--max-rows takes a number".into()))?
+            }
+            _ => {
+                let bad = || CliError::Usage("--today takes DD-MM-YYYY".into());
+                let dob = enrol_core::fields::Dob::parse(
+                    value,
+                    Date {
+                        year: 9999,
+                        month: 12,
+                        day: 31,
+                    },
+                )
+                .map_err(|_| bad())?;
+                config.today = dob.ok_or_else(bad)?.date();
+            }
+        }
+    }
     let mut file = std::fs::File::open(path)
         .map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
-    let mut counter = enrol_core::RowCounter::new();
-    // The browser reads in chunks too; the same code path, the same answer.
+    let mut validator = Validator::new(config);
+    // The browser reads in chunks too: the same code path, the same answer.
     let mut chunk = vec![0u8; 1 << 20];
     loop {
         let n = file
@@ -60,8 +141,63 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
         if n == 0 {
             break;
         }
-        counter.push(&chunk[..n]);
+        validator.push(&chunk[..n]);
     }
-    println!("{} data rows", counter.finish());
-    Ok(ExitCode::SUCCESS)
+    let report = validator.finish();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let written = if json {
+        writeln!(out, "{}", report.to_json(locale))
+    } else {
+        write_text(&mut out, &report, locale)
+    };
+    written
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::Unreadable(format!("cannot write: {e}")))?;
+    Ok(if report.is_clean() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn write_text(
+    out: &mut impl Write,
+    report: &enrol_core::Report,
+    locale: Locale,
+) -> std::io::Result<()> {
+    for i in &report.issues {
+        let mut place = Vec::new();
+        if let Some(r) = i.row {
+            place.push(format!("row {r}"));
+        }
+        if let Some(l) = i.line {
+            place.push(format!("line {l}"));
+        }
+        if let Some(c) = i.column {
+            place.push(c.name().to_string());
+        }
+        let place = if place.is_empty() {
+            "file".to_string()
+        } else {
+            place.join(", ")
+        };
+        let value = i
+            .value
+            .as_deref()
+            .map(|v| format!(" [{v}]"))
+            .unwrap_or_default();
+        let message = enrol_core::messages::message(i, locale);
+        writeln!(
+            out,
+            "{place}: {} {}: {message}{value}",
+            i.severity().as_str(),
+            i.code.as_str()
+        )?;
+    }
+    let s = report.summary;
+    writeln!(
+        out,
+        "{} data rows, {} errors in {} rows, {} warnings",
+        s.rows, s.errors, s.rows_with_errors, s.warnings
+    )
 }

@@ -6,8 +6,22 @@
 //! bytes. Input arrives in chunks of any size through `push`, then `finish`: a browser streams a file
 //! without holding it whole, and a chunk boundary may fall anywhere, even inside a UTF-8 character.
 
+pub mod config;
 pub mod count;
+pub mod date;
+pub mod fields;
+pub mod issue;
+pub mod json;
+pub mod messages;
 pub mod reader;
+pub mod schema;
+pub mod validate;
 
+pub use config::Config;
 pub use count::RowCounter;
+pub use date::Date;
+pub use issue::{Code, Issue, Severity};
+pub use messages::Locale;
 pub use reader::{Record, RecordReader};
+pub use schema::Column;
+pub use validate::{Report, Summary, Validator};

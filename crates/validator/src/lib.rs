@@ -1,31 +1,116 @@
 //! enrol-validator: the browser's handle on enrol-core.
 //!
-//! Only glue lives here: a Web Worker feeds `Uint8Array` chunks of `File.stream()` into these handles and
-//! reads the results. Every decision is made in enrol-core, so the page and the Worker cannot disagree.
+//! Only glue lives here: a Web Worker feeds `Uint8Array` chunks of `File.stream()` into a `Validator` and
+//! reads back JSON that enrol-core wrote. Every decision is made in enrol-core, so the page, the CLI and
+//! the Worker cannot disagree. JSON crosses the boundary (not JS objects) so the wasm carries no serde and
+//! the report is byte for byte the CLI's.
 
+use enrol_core::{Config, Date, Locale};
 use wasm_bindgen::prelude::*;
 
-/// Counts the data rows of a CSV streamed in chunks.
+/// Validates an upload sheet streamed in chunks.
 #[wasm_bindgen]
-#[derive(Default)]
-pub struct RowCounter {
-    inner: enrol_core::RowCounter,
+pub struct Validator {
+    inner: enrol_core::Validator,
+    locale: Locale,
 }
 
 #[wasm_bindgen]
-impl RowCounter {
+impl Validator {
+    /// `today` is the caller's date (year, month 1-12, day 1-31); `max_rows` 0 keeps the default.
+    /// `locale` is `en_IN` or `hi_IN`.
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(
+        year: i32,
+        month: u8,
+        day: u8,
+        max_rows: u32,
+        locale: &str,
+    ) -> Result<Validator, JsError> {
+        let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
+        let mut config = Config::new(today);
+        if max_rows > 0 {
+            config.max_rows = u64::from(max_rows);
+        }
+        let locale =
+            Locale::parse(locale).ok_or_else(|| JsError::new("locale is en_IN or hi_IN"))?;
+        Ok(Validator {
+            inner: enrol_core::Validator::new(config),
+            locale,
+        })
+    }
+
+    /// Replaces an allowed-values list: `column` is roles, grade, language or subject; `values` are
+    /// separated by newlines.
+    #[wasm_bindgen(js_name = setAllowed)]
+    pub fn set_allowed(&mut self, column: &str, values: &str) -> Result<(), JsError> {
+        let list = values
+            .lines()
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        self.inner
+            .set_allowed(column, list)
+            .map_err(|e| JsError::new(&e))
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
         self.inner.push(chunk);
     }
 
-    /// Ends the input; the number of data rows. (The handle is consumed.)
-    pub fn finish(self) -> f64 {
-        // u64 -> f64 is exact far past any file a browser can hold (2^53 rows).
-        self.inner.finish() as f64
+    /// Data rows so far.
+    pub fn rows(&self) -> f64 {
+        self.inner.rows() as f64
     }
+
+    /// `{"rows","rowsWithErrors","errors","warnings"}` so far.
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        self.inner.summary().to_json()
+    }
+
+    /// Issues found since the first `from` (in the order found), as a JSON array: for showing them live.
+    #[wasm_bindgen(js_name = issuesSinceJson)]
+    pub fn issues_since_json(&self, from: u32) -> String {
+        enrol_core::validate::issues_json(
+            self.inner.issues().get(from as usize..).unwrap_or_default(),
+            self.locale,
+        )
+    }
+
+    /// Ends the input: the full report, `{"rows": N, "issues": [...]}`, the same bytes as
+    /// `enrol validate --format json`. The summary of the finished file follows in `summaryJson`
+    /// of the returned handle.
+    pub fn finish(self) -> Finished {
+        let report = self.inner.finish();
+        Finished {
+            json: report.to_json(self.locale),
+            summary: report.summary.to_json(),
+        }
+    }
+}
+
+#[wasm_bindgen]
+pub struct Finished {
+    json: String,
+    summary: String,
+}
+
+#[wasm_bindgen]
+impl Finished {
+    #[wasm_bindgen(js_name = reportJson)]
+    pub fn report_json(&self) -> String {
+        self.json.clone()
+    }
+
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        self.summary.clone()
+    }
+}
+
+/// The template's header line.
+#[wasm_bindgen(js_name = templateHeader)]
+pub fn template_header() -> String {
+    enrol_core::schema::template_header()
 }

@@ -1,0 +1,773 @@
+//! The streaming validator: bytes in (`push` any number of chunks, then `finish`), a `Report` out.
+//!
+//! It reports every problem of every row and never stops early: an administrator fixes the whole file in
+//! one pass. Memory stays flat in the file's size but for one 64-bit fingerprint per unique phone, email,
+//! userName and externalId (to find the same value on two rows) and the issues themselves (capped).
+
+use crate::config::Config;
+use crate::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
+use crate::issue::{Code, Issue, Severity, shorten};
+use crate::json;
+use crate::messages::{Locale, message};
+use crate::reader::{Record, RecordReader};
+use crate::schema::{Column, valid_columns};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Bytes looked at before deciding whether the input is text at all.
+const SNIFF_BYTES: usize = 512;
+
+const MAX_POSITION: usize = 100;
+const MAX_LOCATION: usize = 200;
+const MAX_PROFILE_SUMMARY: usize = 1000;
+const MAX_OTHER_TEXT: usize = 100;
+
+pub struct Validator {
+    reader: RecordReader,
+    sniff: Vec<u8>,
+    /// None until the first `SNIFF_BYTES` (or the end) decided; Some(true) for a binary file.
+    binary: Option<bool>,
+    check: Checker,
+}
+
+/// Totals, also for issues past the cap.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Data rows (blank rows are not counted).
+    pub rows: u64,
+    pub rows_with_errors: u64,
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub summary: Summary,
+    /// Sorted: file-level issues first, then by row, then by the column's place in the header.
+    pub issues: Vec<Issue>,
+}
+
+impl Summary {
+    pub fn to_json(&self) -> String {
+        format!(
+            "{{\"rows\":{},\"rowsWithErrors\":{},\"errors\":{},\"warnings\":{}}}",
+            self.rows, self.rows_with_errors, self.errors, self.warnings
+        )
+    }
+}
+
+impl Report {
+    /// Clean enough to upload: no errors (warnings are fine).
+    pub fn is_clean(&self) -> bool {
+        self.summary.errors == 0
+    }
+
+    /// `{"rows": N, "issues": [{"row","line","column","code","severity","value","message"}]}`: the same
+    /// bytes from the CLI, the browser and the Worker.
+    pub fn to_json(&self, locale: Locale) -> String {
+        let mut out = String::with_capacity(64 + self.issues.len() * 160);
+        out.push_str("{\"rows\":");
+        out.push_str(&self.summary.rows.to_string());
+        out.push_str(",\"issues\":");
+        write_issues(&mut out, &self.issues, locale);
+        out.push('}');
+        out
+    }
+}
+
+/// Issues as a JSON array.
+pub fn issues_json(issues: &[Issue], locale: Locale) -> String {
+    let mut out = String::with_capacity(2 + issues.len() * 160);
+    write_issues(&mut out, issues, locale);
+    out
+}
+
+fn write_issues(out: &mut String, issues: &[Issue], locale: Locale) {
+    out.push('[');
+    for (i, issue) in issues.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        issue_json(out, issue, locale);
+    }
+    out.push(']');
+}
+
+/// One issue as a JSON object (see `Report::to_json`).
+fn issue_json(out: &mut String, issue: &Issue, locale: Locale) {
+    let num = |n: Option<u64>| n.map_or_else(|| "null".to_string(), |n| n.to_string());
+    out.push_str("{\"row\":");
+    out.push_str(&num(issue.row));
+    out.push_str(",\"line\":");
+    out.push_str(&num(issue.line));
+    out.push_str(",\"column\":");
+    match issue.column {
+        Some(c) => json::write_str(out, c.name()),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"code\":\"");
+    out.push_str(issue.code.as_str());
+    out.push_str("\",\"severity\":\"");
+    out.push_str(issue.severity().as_str());
+    out.push_str("\",\"value\":");
+    match &issue.value {
+        Some(v) => json::write_str(out, v),
+        None => out.push_str("null"),
+    }
+    out.push_str(",\"message\":");
+    json::write_str(out, &message(issue, locale));
+    out.push('}');
+}
+
+impl Validator {
+    pub fn new(config: Config) -> Self {
+        Self {
+            reader: RecordReader::new(),
+            sniff: Vec::new(),
+            binary: None,
+            check: Checker::new(config),
+        }
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) {
+        match self.binary {
+            Some(true) => {}
+            Some(false) => self.feed(chunk),
+            None => {
+                self.sniff.extend_from_slice(chunk);
+                if self.sniff.len() >= SNIFF_BYTES {
+                    self.decide();
+                }
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Report {
+        if self.binary.is_none() {
+            self.decide();
+        }
+        if self.binary == Some(false) {
+            let check = &mut self.check;
+            self.reader.finish(&mut |r: &Record<'_>| check.record(r));
+        }
+        self.check.finish()
+    }
+
+    /// Replaces the allowed values of a list column (roles, grade, language, subject).
+    pub fn set_allowed(&mut self, column: &str, values: Vec<String>) -> Result<(), String> {
+        let c = &mut self.check.config;
+        let list = match Column::from_header(column) {
+            Some(Column::Roles) => &mut c.roles,
+            Some(Column::Grade) => &mut c.grades,
+            Some(Column::Language) => &mut c.languages,
+            Some(Column::Subject) => &mut c.subjects,
+            _ => return Err(format!("{column} has no list of allowed values")),
+        };
+        *list = values;
+        Ok(())
+    }
+
+    /// Data rows so far, for a progress bar.
+    pub fn rows(&self) -> u64 {
+        self.check.summary.rows
+    }
+
+    pub fn summary(&self) -> Summary {
+        self.check.summary
+    }
+
+    /// Issues found so far, in the order found (the report sorts them).
+    pub fn issues(&self) -> &[Issue] {
+        &self.check.issues
+    }
+
+    fn decide(&mut self) {
+        let binary = looks_binary(&self.sniff);
+        self.binary = Some(binary);
+        let sniffed = std::mem::take(&mut self.sniff);
+        if binary {
+            self.check.file_issue(Code::NotCsv, None, None, None);
+        } else {
+            self.feed(&sniffed);
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) {
+        let check = &mut self.check;
+        self.reader
+            .push(chunk, &mut |r: &Record<'_>| check.record(r));
+    }
+}
+
+/// A spreadsheet (xlsx and ods are zip files, xls an OLE file), UTF-16 text, or anything with NUL bytes.
+fn looks_binary(head: &[u8]) -> bool {
+    head.starts_with(b"PK\x03\x04")
+        || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+        || head.contains(&0)
+}
+
+/// A hasher for keys that are already 64-bit fingerprints: one multiply spreads them over the buckets.
+#[derive(Default)]
+struct FingerprintHasher(u64);
+
+impl Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// The kinds of value that must not repeat across rows.
+#[derive(Clone, Copy)]
+enum Unique {
+    Phone = 1,
+    Email = 2,
+    UserName = 3,
+    ExternalId = 4,
+}
+
+/// First row and line that held each value, packed `row << 32 | line` (an entry is 16 bytes either way);
+/// bit 63 says that row's duplicate issue has been reported. Phones are exact (34 bits, the kind in the
+/// top bits); text is a 64-bit SipHash of its ASCII-lowercased bytes: with a million values the chance of
+/// any false match is about 3 in 10^8.
+type Seen = HashMap<u64, u64, BuildHasherDefault<FingerprintHasher>>;
+const REPORTED: u64 = 1 << 63;
+
+fn text_fingerprint(kind: Unique, s: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write_u8(kind as u8);
+    let mut buf = [0u8; 64];
+    for piece in s.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..piece.len()];
+        lower.copy_from_slice(piece);
+        lower.make_ascii_lowercase();
+        h.write(lower);
+    }
+    h.finish()
+}
+
+struct Header {
+    /// For each column of the sheet, where it is in the file (0-based cell index).
+    index: [Option<usize>; Column::ALL.len()],
+    /// The file's columns in their order in the file (known ones only).
+    order: Vec<(usize, Column)>,
+    cells: usize,
+    line: u64,
+}
+
+struct Checker {
+    config: Config,
+    header: Option<Header>,
+    summary: Summary,
+    issues: Vec<Issue>,
+    seen: Seen,
+    last_error_row: u64,
+    /// Scratch: this row's cells as text (invalid UTF-8 cells are None).
+    cells: Vec<Option<(usize, usize)>>,
+    text: String,
+}
+
+impl Checker {
+    fn new(config: Config) -> Self {
+        Self {
+            config,
+            header: None,
+            summary: Summary::default(),
+            issues: Vec::new(),
+            seen: Seen::default(),
+            last_error_row: 0,
+            cells: Vec::new(),
+            text: String::new(),
+        }
+    }
+
+    fn push_issue(&mut self, issue: Issue) {
+        match issue.severity() {
+            Severity::Error => {
+                self.summary.errors += 1;
+                if let Some(row) = issue.row
+                    && row != self.last_error_row
+                {
+                    self.last_error_row = row;
+                    self.summary.rows_with_errors += 1;
+                }
+            }
+            Severity::Warning => self.summary.warnings += 1,
+        }
+        if self.issues.len() < self.config.max_issues {
+            self.issues.push(issue);
+        }
+    }
+
+    fn file_issue(
+        &mut self,
+        code: Code,
+        line: Option<u64>,
+        value: Option<String>,
+        param: Option<String>,
+    ) {
+        self.push_issue(Issue {
+            row: None,
+            line,
+            column: None,
+            code,
+            value,
+            param,
+        });
+    }
+
+    fn record(&mut self, r: &Record<'_>) {
+        if r.unterminated_quote {
+            let row = self.header.as_ref().map(|_| self.summary.rows + 1);
+            self.push_issue(Issue {
+                row,
+                line: Some(r.line),
+                column: None,
+                code: Code::UnterminatedQuote,
+                value: None,
+                param: None,
+            });
+            return;
+        }
+        if r.is_blank() {
+            return;
+        }
+        if self.header.is_none() {
+            self.header(r);
+            return;
+        }
+        self.summary.rows += 1;
+        let row = self.summary.rows;
+        if row == self.config.max_rows + 1 {
+            self.file_issue(
+                Code::TooManyRows,
+                Some(r.line),
+                None,
+                Some(self.config.max_rows.to_string()),
+            );
+        }
+        self.row(r, row);
+    }
+
+    fn header(&mut self, r: &Record<'_>) {
+        let mut header = Header {
+            index: [None; Column::ALL.len()],
+            order: Vec::new(),
+            cells: r.len(),
+            line: r.line,
+        };
+        for (i, raw) in r.iter().enumerate() {
+            let name = String::from_utf8_lossy(raw);
+            let name = fields::trim(&name);
+            if name.is_empty() {
+                // Spreadsheets add unnamed columns after the last one that was ever formatted.
+                continue;
+            }
+            match Column::from_header(name) {
+                Some(c) if header.index[c as usize].is_some() => self.file_issue(
+                    Code::DuplicateColumn,
+                    Some(r.line),
+                    Some(shorten(name)),
+                    None,
+                ),
+                Some(c) => {
+                    header.index[c as usize] = Some(i);
+                    header.order.push((i, c));
+                }
+                None => self.file_issue(
+                    Code::UnknownColumn,
+                    Some(r.line),
+                    Some(shorten(name)),
+                    Some(valid_columns()),
+                ),
+            }
+        }
+        for c in Column::ALL.into_iter().filter(|c| c.is_mandatory()) {
+            if header.index[c as usize].is_none() {
+                self.file_issue(
+                    Code::MissingColumn,
+                    Some(r.line),
+                    None,
+                    Some(c.name().into()),
+                );
+            }
+        }
+        let has = |c: Column| header.index[c as usize].is_some();
+        if !has(Column::Phone) && !has(Column::Email) {
+            self.file_issue(
+                Code::MissingColumn,
+                Some(r.line),
+                None,
+                Some("phone / email".into()),
+            );
+        } else if !has(Column::Phone) && !has(Column::UserName) {
+            self.file_issue(
+                Code::MissingColumn,
+                Some(r.line),
+                None,
+                Some("phone / userName".into()),
+            );
+        }
+        self.header = Some(header);
+    }
+
+    fn issue(
+        &mut self,
+        row: u64,
+        line: u64,
+        column: Column,
+        code: Code,
+        value: &str,
+        param: Option<String>,
+    ) {
+        // A password is never repeated back, not even in an error about it.
+        let value =
+            (column != Column::Password && !value.is_empty()).then(|| shorten(fields::trim(value)));
+        self.push_issue(Issue {
+            row: Some(row),
+            line: Some(line),
+            column: Some(column),
+            code,
+            value,
+            param,
+        });
+    }
+
+    fn field_error(&mut self, row: u64, line: u64, column: Column, value: &str, e: FieldError) {
+        self.issue(row, line, column, e.code, value, e.param);
+    }
+
+    fn row(&mut self, r: &Record<'_>, row: u64) {
+        let Some(header) = self.header.take() else {
+            return;
+        };
+        let line = r.line;
+        if r.len() != header.cells {
+            self.push_issue(Issue {
+                row: Some(row),
+                line: Some(line),
+                column: None,
+                code: Code::WrongFieldCount,
+                value: None,
+                param: Some(format!("{} ≠ {}", r.len(), header.cells)),
+            });
+        }
+        if r.stray_quote {
+            self.push_issue(Issue {
+                row: Some(row),
+                line: Some(line),
+                column: None,
+                code: Code::StrayQuote,
+                value: None,
+                param: None,
+            });
+        }
+        // The row as text: one copy, then each cell is a slice of it. Invalid UTF-8 makes that cell None.
+        let mut text = std::mem::take(&mut self.text);
+        let mut cells = std::mem::take(&mut self.cells);
+        text.clear();
+        cells.clear();
+        for raw in r.iter() {
+            let start = text.len();
+            match std::str::from_utf8(raw) {
+                Ok(s) => {
+                    text.push_str(s);
+                    cells.push(Some((start, text.len())));
+                }
+                Err(_) => cells.push(None),
+            }
+        }
+        let cell = |c: Column| -> Option<&str> {
+            let i = header.index[c as usize]?;
+            match cells.get(i) {
+                Some(Some((s, e))) => Some(&text[*s..*e]),
+                Some(None) => None,
+                None => Some(""), // a short row: the missing cells are blank
+            }
+        };
+        for &(i, c) in &header.order {
+            if matches!(cells.get(i), Some(None)) {
+                let lossy = String::from_utf8_lossy(r.get(i).unwrap_or_default()).into_owned();
+                self.issue(row, line, c, Code::InvalidUtf8, &lossy, None);
+            }
+        }
+        self.fields(row, line, &header, &cell);
+        self.header = Some(header);
+        self.text = text;
+        self.cells = cells;
+    }
+
+    fn fields<'t>(
+        &mut self,
+        row: u64,
+        line: u64,
+        header: &Header,
+        cell: &dyn Fn(Column) -> Option<&'t str>,
+    ) {
+        let today = self.config.today;
+        let mut phone_given = false;
+        let mut email_given = false;
+        let mut user_name_given = false;
+        for &(_, c) in &header.order {
+            let Some(v) = cell(c) else { continue };
+            let blank = fields::trim(v).is_empty();
+            let result: Result<(), FieldError> = match c {
+                Column::FirstName | Column::LastName => match PersonName::parse(v) {
+                    Ok(None) if c == Column::FirstName => Err(FieldError {
+                        code: Code::Required,
+                        param: None,
+                    }),
+                    r => r.map(drop),
+                },
+                Column::Phone => {
+                    phone_given = !blank;
+                    match Phone::parse(v) {
+                        Ok(Some(p)) => {
+                            self.unique(
+                                row,
+                                line,
+                                c,
+                                v,
+                                ((Unique::Phone as u64) << 60) | p.as_u64(),
+                            );
+                            continue; // a valid "+91…" is no formula
+                        }
+                        r => r.map(drop),
+                    }
+                }
+                Column::Email => {
+                    email_given = !blank;
+                    match Email::parse(v) {
+                        Ok(Some(e)) => {
+                            self.unique(
+                                row,
+                                line,
+                                c,
+                                v,
+                                text_fingerprint(Unique::Email, e.as_ref()),
+                            );
+                            Ok(())
+                        }
+                        r => r.map(drop),
+                    }
+                }
+                Column::UserName => {
+                    user_name_given = !blank;
+                    match UserName::parse(v) {
+                        Ok(Some(u)) => {
+                            self.unique(
+                                row,
+                                line,
+                                c,
+                                v,
+                                text_fingerprint(Unique::UserName, u.as_ref()),
+                            );
+                            Ok(())
+                        }
+                        r => r.map(drop),
+                    }
+                }
+                Column::Password => match Password::parse(v) {
+                    Ok(Some(_)) => {
+                        self.issue(row, line, c, Code::PasswordInFile, "", None);
+                        Ok(())
+                    }
+                    r => r.map(drop),
+                },
+                Column::PhoneVerified | Column::EmailVerified => fields::parse_bool(v).map(drop),
+                Column::Roles => fields::check_list(v, &self.config.roles),
+                Column::Grade => fields::check_list(v, &self.config.grades),
+                Column::Language => fields::check_list(v, &self.config.languages),
+                Column::Subject => fields::check_list(v, &self.config.subjects),
+                Column::Dob => Dob::parse(v, today).map(drop),
+                Column::Gender => Gender::parse(v).map(drop),
+                Column::ExternalIds => fields::check_external_ids(v),
+                Column::Position => fields::check_text(v, MAX_POSITION),
+                Column::Location => fields::check_text(v, MAX_LOCATION),
+                Column::ProfileSummary => fields::check_text(v, MAX_PROFILE_SUMMARY),
+                Column::ExternalId => {
+                    let r = fields::check_text(v, MAX_OTHER_TEXT);
+                    if r.is_ok() && !blank {
+                        self.unique(
+                            row,
+                            line,
+                            c,
+                            v,
+                            text_fingerprint(Unique::ExternalId, fields::trim(v)),
+                        );
+                    }
+                    r
+                }
+                Column::Provider | Column::ExternalIdType | Column::ExternalIdProvider => {
+                    fields::check_text(v, MAX_OTHER_TEXT)
+                }
+            };
+            if let Err(e) = result {
+                self.field_error(row, line, c, v, e);
+            }
+            // A phone spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
+            let phone_like = c == Column::Phone
+                && v.bytes()
+                    .all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
+            if !phone_like && fields::looks_like_formula(v) {
+                self.issue(row, line, c, Code::FormulaLike, v, None);
+            }
+        }
+        self.row_rules(
+            row,
+            line,
+            header,
+            cell,
+            phone_given,
+            email_given,
+            user_name_given,
+        );
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn row_rules<'t>(
+        &mut self,
+        row: u64,
+        line: u64,
+        header: &Header,
+        cell: &dyn Fn(Column) -> Option<&'t str>,
+        phone: bool,
+        email: bool,
+        user_name: bool,
+    ) {
+        let has = |c: Column| header.index[c as usize].is_some();
+        let filled = |c: Column| cell(c).is_some_and(|v| !fields::trim(v).is_empty());
+        if !phone && !email && (has(Column::Phone) || has(Column::Email)) {
+            let c = if has(Column::Phone) {
+                Column::Phone
+            } else {
+                Column::Email
+            };
+            self.issue(row, line, c, Code::PhoneOrEmailRequired, "", None);
+        }
+        if !phone && !user_name && (has(Column::Phone) || has(Column::UserName)) {
+            let c = if has(Column::UserName) {
+                Column::UserName
+            } else {
+                Column::Phone
+            };
+            self.issue(row, line, c, Code::UserNameOrPhoneRequired, "", None);
+        }
+        let (provider, verified) = (filled(Column::Provider), filled(Column::PhoneVerified));
+        if provider != verified {
+            let c = if provider {
+                Column::PhoneVerified
+            } else {
+                Column::Provider
+            };
+            self.issue(row, line, c, Code::ProviderPhoneVerifiedPair, "", None);
+        }
+        // externalId needs its type and provider, except that both may be blank when userName is given.
+        let trio = [
+            Column::ExternalId,
+            Column::ExternalIdType,
+            Column::ExternalIdProvider,
+        ];
+        let given = trio.map(filled);
+        if given.iter().any(|&g| g) && !given.iter().all(|&g| g) {
+            let excused = user_name && given == [true, false, false];
+            if !excused {
+                let missing: Vec<&str> = trio
+                    .iter()
+                    .zip(given)
+                    .filter(|(_, g)| !g)
+                    .map(|(c, _)| c.name())
+                    .collect();
+                let first = trio
+                    .into_iter()
+                    .zip(given)
+                    .find(|(_, g)| !g)
+                    .map(|(c, _)| c)
+                    .unwrap_or(Column::ExternalId);
+                self.issue(
+                    row,
+                    line,
+                    first,
+                    Code::ExternalIdIncomplete,
+                    "",
+                    Some(missing.join(", ")),
+                );
+            }
+        }
+    }
+
+    /// Records that `row` holds the value with fingerprint `key`; flags both rows when another row has it.
+    fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: u64) {
+        match self.seen.get_mut(&key) {
+            None => {
+                let packed =
+                    (row.min(u64::from(u32::MAX >> 1)) << 32) | line.min(u64::from(u32::MAX));
+                self.seen.insert(key, packed);
+            }
+            Some(first) => {
+                let first_row = (*first & !REPORTED) >> 32;
+                let first_line = *first & u64::from(u32::MAX);
+                let first_reported = *first & REPORTED != 0;
+                *first |= REPORTED;
+                if !first_reported {
+                    // The earlier row learns of the duplicate only now.
+                    self.push_issue(Issue {
+                        row: Some(first_row),
+                        line: Some(first_line),
+                        column: Some(column),
+                        code: Code::DuplicateInFile,
+                        value: Some(shorten(fields::trim(value))),
+                        param: Some(row.to_string()),
+                    });
+                }
+                self.issue(
+                    row,
+                    line,
+                    column,
+                    Code::DuplicateInFile,
+                    value,
+                    Some(first_row.to_string()),
+                );
+            }
+        }
+    }
+
+    fn finish(mut self) -> Report {
+        if self.header.is_none() && self.issues.iter().all(|i| i.code != Code::NotCsv) {
+            // Nothing but blank lines (or nothing at all).
+            self.file_issue(Code::EmptyFile, None, None, None);
+        } else if self.header.is_some() && self.summary.rows == 0 {
+            let line = self.header.as_ref().map(|h| h.line);
+            self.file_issue(Code::NoDataRows, line, None, None);
+        }
+        let total = self.summary.errors + self.summary.warnings;
+        if total > self.issues.len() as u64 {
+            let cap = self.config.max_issues;
+            self.issues.truncate(cap.saturating_sub(1));
+            self.issues.push(Issue {
+                row: None,
+                line: None,
+                column: None,
+                code: Code::TooManyIssues,
+                value: None,
+                param: Some(cap.to_string()),
+            });
+        }
+        let place = |c: Option<Column>| c.map_or(0, |c| c as usize + 1);
+        self.issues
+            .sort_by_key(|i| (i.row.is_some(), i.row, place(i.column), i.code));
+        Report {
+            summary: self.summary,
+            issues: self.issues,
+        }
+    }
+}
