@@ -18,14 +18,8 @@ impl ApiError {
     fn status_code_message(&self) -> (u16, &'static str, &'static str) {
         match self {
             ApiError::NotFound => (404, "NotFound", "No such resource"),
-            ApiError::MethodNotAllowed => {
-                (405, "MethodNotAllowed", "This method is not allowed here")
-            }
-            ApiError::Internal(_) => (
-                500,
-                "InternalError",
-                "Something went wrong on our side; please try again",
-            ),
+            ApiError::MethodNotAllowed => (405, "MethodNotAllowed", "This method is not allowed here"),
+            ApiError::Internal(_) => (500, "InternalError", "Something went wrong on our side; please try again"),
         }
     }
 
@@ -42,9 +36,7 @@ impl ApiError {
         match Response::from_json(&body) {
             Ok(r) => r.with_status(status),
             // Serialising a literal cannot fail; if it ever did, the status still tells the truth.
-            Err(_) => Response::empty()
-                .map(|r| r.with_status(status))
-                .unwrap_or_else(|_| unreachable_response()),
+            Err(_) => Response::empty().map(|r| r.with_status(status)).unwrap_or_else(|_| unreachable_response()),
         }
     }
 }

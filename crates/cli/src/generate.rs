@@ -71,24 +71,9 @@ const LAST: &[&str] = &[
     "Nair",
     "",
 ];
-const POSITIONS: &[&str] = &[
-    "Pump Operator",
-    "Secretary",
-    "Teacher",
-    "Revenue Collector",
-    "Sarpanch",
-    "Accountant",
-    "",
-];
-const VILLAGES: &[&str] = &[
-    "Khanna",
-    "Samrala",
-    "Doraha",
-    "Payal",
-    "Machhiwara",
-    "Sahnewal",
-    "Mullanpur",
-];
+const POSITIONS: &[&str] =
+    &["Pump Operator", "Secretary", "Teacher", "Revenue Collector", "Sarpanch", "Accountant", ""];
+const VILLAGES: &[&str] = &["Khanna", "Samrala", "Doraha", "Payal", "Machhiwara", "Sahnewal", "Mullanpur"];
 const ROLES: &[&str] = &[
     "COLLECTION_OPERATOR",
     "GP_ADMIN",
@@ -99,13 +84,7 @@ const ROLES: &[&str] = &[
 ];
 const GRADES: &[&str] = &["", "", "Class 1", "Class 5,Class 6", "Kindergarten"];
 const LANGUAGES: &[&str] = &["Punjabi", "Hindi", "English", "Hindi,English", ""];
-const SUBJECTS: &[&str] = &[
-    "",
-    "",
-    "Mathematics",
-    "Hindi,Punjabi",
-    "Environmental Studies",
-];
+const SUBJECTS: &[&str] = &["", "", "Mathematics", "Hindi,Punjabi", "Environmental Studies"];
 const GENDERS: &[&str] = &["Male", "Female", "female", "MALE", "Other", ""];
 
 pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
@@ -119,13 +98,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
         match flag {
             "rows" => rows = Some(value.parse::<u64>().map_err(|_| bad())?),
             "error-rate" => {
-                rate = value.parse::<f64>().map_err(|_| bad()).and_then(|r| {
-                    if (0.0..=1.0).contains(&r) {
-                        Ok(r)
-                    } else {
-                        Err(bad())
-                    }
-                })?
+                rate = value
+                    .parse::<f64>()
+                    .map_err(|_| bad())
+                    .and_then(|r| if (0.0..=1.0).contains(&r) { Ok(r) } else { Err(bad()) })?
             }
             _ => seed = value.parse().map_err(|_| bad())?,
         }
@@ -153,11 +129,7 @@ pub fn write(out: &mut impl Write, rows: u64, rate: f64, seed: u64) -> std::io::
 }
 
 fn quote(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_string()
-    }
+    if cell.contains([',', '"', '\n', '\r']) { format!("\"{}\"", cell.replace('"', "\"\"")) } else { cell.to_string() }
 }
 
 /// The 22 cells of a valid row. Row `i`'s phone is unique: 6000000000 + i spread by a fixed stride.
@@ -170,28 +142,15 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
         1 => format!("0{number}"),
         _ => number.to_string(),
     };
-    let email = if rng.chance(0.33) {
-        format!("user{i}@gp{}.example.in", i % 97)
-    } else {
-        String::new()
-    };
-    let user = if rng.chance(0.2) {
-        format!("op.{i}")
-    } else {
-        String::new()
-    };
+    let email = if rng.chance(0.33) { format!("user{i}@gp{}.example.in", i % 97) } else { String::new() };
+    let user = if rng.chance(0.2) { format!("op.{i}") } else { String::new() };
     let verified = rng.chance(0.3);
     let location = if rng.chance(0.1) {
         format!("Ward {}, {}", rng.below(20) + 1, rng.pick(VILLAGES))
     } else {
         rng.pick(VILLAGES).to_string()
     };
-    let dob = format!(
-        "{:02}-{:02}-{}",
-        rng.below(28) + 1,
-        rng.below(12) + 1,
-        1950 + rng.below(55)
-    );
+    let dob = format!("{:02}-{:02}-{}", rng.below(28) + 1, rng.below(12) + 1, 1950 + rng.below(55));
     let ext = rng.chance(0.1);
     vec![
         first.into(),
@@ -201,16 +160,8 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
         user,
         String::new(),
         if verified { "pb".into() } else { String::new() },
-        if verified {
-            "TRUE".into()
-        } else {
-            String::new()
-        },
-        if email.is_empty() {
-            String::new()
-        } else {
-            "FALSE".into()
-        },
+        if verified { "TRUE".into() } else { String::new() },
+        if email.is_empty() { String::new() } else { "FALSE".into() },
         rng.pick(ROLES).into(),
         rng.pick(POSITIONS).into(),
         rng.pick(GRADES).into(),
@@ -218,23 +169,11 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
         dob,
         rng.pick(GENDERS).into(),
         rng.pick(LANGUAGES).into(),
-        if rng.chance(0.05) {
-            "Runs the pump house and keeps the meter register".into()
-        } else {
-            String::new()
-        },
+        if rng.chance(0.05) { "Runs the pump house and keeps the meter register".into() } else { String::new() },
         rng.pick(SUBJECTS).into(),
-        if ext {
-            format!("EXT-{i}")
-        } else {
-            String::new()
-        },
+        if ext { format!("EXT-{i}") } else { String::new() },
         String::new(),
-        if ext {
-            "state-hrms".into()
-        } else {
-            String::new()
-        },
+        if ext { "state-hrms".into() } else { String::new() },
         if ext { "pb".into() } else { String::new() },
     ]
 }

@@ -56,11 +56,11 @@ pub enum CliError {
     Unreadable(String),
 }
 
+/// Positional arguments, and `--flag value` pairs (flag without the dashes).
+pub type Args<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
 /// Reads `--flag value` pairs; every flag must be one of `known`.
-pub fn flags<'a>(
-    args: &'a [String],
-    known: &[&str],
-) -> Result<(Vec<&'a str>, Vec<(&'a str, &'a str)>), CliError> {
+pub fn flags<'a>(args: &'a [String], known: &[&str]) -> Result<Args<'a>, CliError> {
     let mut positional = Vec::new();
     let mut pairs = Vec::new();
     let mut it = args.iter();
@@ -69,9 +69,7 @@ pub fn flags<'a>(
             if !known.contains(&flag) {
                 return Err(CliError::Usage(format!("unknown option --{flag}")));
             }
-            let value = it
-                .next()
-                .ok_or_else(|| CliError::Usage(format!("--{flag} needs a value")))?;
+            let value = it.next().ok_or_else(|| CliError::Usage(format!("--{flag} needs a value")))?;
             pairs.push((flag, value.as_str()));
         } else {
             positional.push(a.as_str());
@@ -81,10 +79,8 @@ pub fn flags<'a>(
 }
 
 fn today_utc() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default();
+    let secs =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
     Date::from_unix_days((secs / 86_400) as i64)
 }
 
@@ -106,38 +102,25 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
                 }
             }
             "locale" => {
-                locale = Locale::parse(value)
-                    .ok_or_else(|| CliError::Usage("--locale is en_IN or hi_IN".into()))?
+                locale = Locale::parse(value).ok_or_else(|| CliError::Usage("--locale is en_IN or hi_IN".into()))?
             }
             "max-rows" => {
-                config.max_rows = value
-                    .parse()
-                    .map_err(|_| CliError::Usage("--max-rows takes a number".into()))?
+                config.max_rows = value.parse().map_err(|_| CliError::Usage("--max-rows takes a number".into()))?
             }
             _ => {
                 let bad = || CliError::Usage("--today takes DD-MM-YYYY".into());
-                let dob = enrol_core::fields::Dob::parse(
-                    value,
-                    Date {
-                        year: 9999,
-                        month: 12,
-                        day: 31,
-                    },
-                )
-                .map_err(|_| bad())?;
+                let dob = enrol_core::fields::Dob::parse(value, Date { year: 9999, month: 12, day: 31 })
+                    .map_err(|_| bad())?;
                 config.today = dob.ok_or_else(bad)?.date();
             }
         }
     }
-    let mut file = std::fs::File::open(path)
-        .map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
+    let mut file = std::fs::File::open(path).map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
     let mut validator = Validator::new(config);
     // The browser reads in chunks too: the same code path, the same answer.
     let mut chunk = vec![0u8; 1 << 20];
     loop {
-        let n = file
-            .read(&mut chunk)
-            .map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
+        let n = file.read(&mut chunk).map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
         if n == 0 {
             break;
         }
@@ -145,26 +128,13 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
     }
     let report = validator.finish();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = if json {
-        writeln!(out, "{}", report.to_json(locale))
-    } else {
-        write_text(&mut out, &report, locale)
-    };
-    written
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::Unreadable(format!("cannot write: {e}")))?;
-    Ok(if report.is_clean() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    let written =
+        if json { writeln!(out, "{}", report.to_json(locale)) } else { write_text(&mut out, &report, locale) };
+    written.and_then(|_| out.flush()).map_err(|e| CliError::Unreadable(format!("cannot write: {e}")))?;
+    Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn write_text(
-    out: &mut impl Write,
-    report: &enrol_core::Report,
-    locale: Locale,
-) -> std::io::Result<()> {
+fn write_text(out: &mut impl Write, report: &enrol_core::Report, locale: Locale) -> std::io::Result<()> {
     for i in &report.issues {
         let mut place = Vec::new();
         if let Some(r) = i.row {
@@ -176,28 +146,11 @@ fn write_text(
         if let Some(c) = i.column {
             place.push(c.name().to_string());
         }
-        let place = if place.is_empty() {
-            "file".to_string()
-        } else {
-            place.join(", ")
-        };
-        let value = i
-            .value
-            .as_deref()
-            .map(|v| format!(" [{v}]"))
-            .unwrap_or_default();
+        let place = if place.is_empty() { "file".to_string() } else { place.join(", ") };
+        let value = i.value.as_deref().map(|v| format!(" [{v}]")).unwrap_or_default();
         let message = enrol_core::messages::message(i, locale);
-        writeln!(
-            out,
-            "{place}: {} {}: {message}{value}",
-            i.severity().as_str(),
-            i.code.as_str()
-        )?;
+        writeln!(out, "{place}: {} {}: {message}{value}", i.severity().as_str(), i.code.as_str())?;
     }
     let s = report.summary;
-    writeln!(
-        out,
-        "{} data rows, {} errors in {} rows, {} warnings",
-        s.rows, s.errors, s.rows_with_errors, s.warnings
-    )
+    writeln!(out, "{} data rows, {} errors in {} rows, {} warnings", s.rows, s.errors, s.rows_with_errors, s.warnings)
 }

@@ -35,10 +35,7 @@ fn parse(args: &[String]) -> Result<Seed, CliError> {
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
-        let value = it
-            .next()
-            .ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?
-            .clone();
+        let value = it.next().ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?.clone();
         match flag.as_str() {
             "--password" => seed.password = value,
             "--user" => seed.user = value,
@@ -87,10 +84,8 @@ mod tests {
 
     #[test]
     fn quotes_are_escaped_and_the_password_is_not_in_the_sql() {
-        let args: Vec<String> = ["--password", "s3cret-pass", "--tenant-name", "O'Brien GP"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let args: Vec<String> =
+            ["--password", "s3cret-pass", "--tenant-name", "O'Brien GP"].iter().map(|s| s.to_string()).collect();
         let seed = parse(&args).unwrap();
         let out = sql(&seed, "$argon2id$x");
         assert!(out.contains("'O''Brien GP'"));

@@ -56,9 +56,8 @@ pub const DEFAULT_GRADES: &[&str] = &[
     "Kindergarten",
     "Other",
 ];
-pub const DEFAULT_LANGUAGES: &[&str] = &[
-    "English", "Gujarati", "Hindi", "Kannada", "Marathi", "Punjabi", "Tamil", "Telugu",
-];
+pub const DEFAULT_LANGUAGES: &[&str] =
+    &["English", "Gujarati", "Hindi", "Kannada", "Marathi", "Punjabi", "Tamil", "Telugu"];
 pub const DEFAULT_SUBJECTS: &[&str] = &[
     "Assamese",
     "Bengali",

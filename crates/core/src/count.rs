@@ -16,8 +16,7 @@ impl RowCounter {
 
     pub fn push(&mut self, chunk: &[u8]) {
         let records = &mut self.records;
-        self.reader
-            .push(chunk, &mut |r: &Record<'_>| count(records, r));
+        self.reader.push(chunk, &mut |r: &Record<'_>| count(records, r));
     }
 
     /// Ends the input and returns the number of data rows (the header is not one).
@@ -43,11 +42,7 @@ mod tests {
         let cases: &[(&str, &[u8], u64)] = &[
             ("empty file", b"", 0),
             ("header only", b"firstName,phone\n", 0),
-            (
-                "two rows, blank ones skipped",
-                b"firstName,phone\n,\nA,1\n\nB,2",
-                2,
-            ),
+            ("two rows, blank ones skipped", b"firstName,phone\n,\nA,1\n\nB,2", 2),
             ("a quoted line break is inside one row", b"h\n\"a\nb\"\n", 1),
         ];
         for (what, input, want) in cases {

@@ -59,29 +59,8 @@ mod tests {
         assert!(Date::new(1900, 2, 29).is_none());
         assert!(Date::new(2000, 2, 29).is_some());
         assert!(Date::new(2024, 13, 1).is_none());
-        assert_eq!(
-            Date::from_unix_days(0),
-            Date {
-                year: 1970,
-                month: 1,
-                day: 1
-            }
-        );
-        assert_eq!(
-            Date::from_unix_days(19_782),
-            Date {
-                year: 2024,
-                month: 2,
-                day: 29
-            }
-        );
-        assert_eq!(
-            Date::from_unix_days(-1),
-            Date {
-                year: 1969,
-                month: 12,
-                day: 31
-            }
-        );
+        assert_eq!(Date::from_unix_days(0), Date { year: 1970, month: 1, day: 1 });
+        assert_eq!(Date::from_unix_days(19_782), Date { year: 2024, month: 2, day: 29 });
+        assert_eq!(Date::from_unix_days(-1), Date { year: 1969, month: 12, day: 31 });
     }
 }

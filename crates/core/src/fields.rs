@@ -19,28 +19,17 @@ impl FieldError {
     }
 
     fn with(code: Code, param: impl ToString) -> Self {
-        Self {
-            code,
-            param: Some(param.to_string()),
-        }
+        Self { code, param: Some(param.to_string()) }
     }
 }
 
 /// Trims white space; ASCII cells (nearly all) take the cheaper path.
 pub fn trim(s: &str) -> &str {
-    if s.is_ascii() {
-        s.trim_ascii()
-    } else {
-        s.trim()
-    }
+    if s.is_ascii() { s.trim_ascii() } else { s.trim() }
 }
 
 fn char_len(s: &str) -> usize {
-    if s.is_ascii() {
-        s.len()
-    } else {
-        s.chars().count()
-    }
+    if s.is_ascii() { s.len() } else { s.chars().count() }
 }
 
 fn check_len(s: &str, min: usize, max: usize) -> Result<(), FieldError> {
@@ -69,8 +58,7 @@ impl<'a> PersonName<'a> {
         }
         check_len(s, 1, Self::MAX_CHARS)?;
         let ok = if s.is_ascii() {
-            s.bytes()
-                .all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'.' | b'\'' | b'-'))
+            s.bytes().all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'.' | b'\'' | b'-'))
         } else {
             s.chars().all(is_name_char)
         };
@@ -86,14 +74,9 @@ impl<'a> PersonName<'a> {
 /// yet कृष्ण cannot be written without one).
 fn is_name_char(c: char) -> bool {
     c.is_alphabetic()
-        || matches!(
-            c,
-            ' ' | '.' | '\'' | '-' | '\u{2019}' | '\u{200C}' | '\u{200D}'
-        )
+        || matches!(c, ' ' | '.' | '\'' | '-' | '\u{2019}' | '\u{200C}' | '\u{200D}')
         || matches!(c as u32, 0x0300..=0x036F)
-        || (matches!(c as u32, 0x0900..=0x0DFF)
-            && !c.is_numeric()
-            && !matches!(c, '\u{0964}' | '\u{0965}'))
+        || (matches!(c as u32, 0x0900..=0x0DFF) && !c.is_numeric() && !matches!(c, '\u{0964}' | '\u{0965}'))
 }
 
 /// An Indian mobile number, normalised to its 10 digits.
@@ -144,9 +127,7 @@ impl Phone {
 
     /// The 10 digits as a number: a compact key for finding duplicates.
     pub fn as_u64(&self) -> u64 {
-        self.0
-            .iter()
-            .fold(0, |acc, d| acc * 10 + u64::from(d - b'0'))
+        self.0.iter().fold(0, |acc, d| acc * 10 + u64::from(d - b'0'))
     }
 }
 
@@ -177,9 +158,7 @@ impl<'a> Email<'a> {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
+            && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
         let mut labels = 0;
         let domain_ok = domain.split('.').all(|label| {
             labels += 1;
@@ -187,19 +166,11 @@ impl<'a> Email<'a> {
                 && label.len() <= 63
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         });
-        let tld_ok = domain
-            .rsplit('.')
-            .next()
-            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
-        if local_ok && domain_ok && labels >= 2 && tld_ok {
-            Ok(Some(Email(s)))
-        } else {
-            Err(invalid())
-        }
+        let tld_ok =
+            domain.rsplit('.').next().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
+        if local_ok && domain_ok && labels >= 2 && tld_ok { Ok(Some(Email(s))) } else { Err(invalid()) }
     }
 }
 
@@ -219,10 +190,7 @@ impl<'a> UserName<'a> {
         if s.is_empty() {
             return Ok(None);
         }
-        if !s
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@'))
-        {
+        if !s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'@')) {
             return Err(FieldError::new(Code::InvalidUserName));
         }
         check_len(s, 4, 64)?;
@@ -394,14 +362,8 @@ pub fn check_list(cell: &str, allowed: &[String]) -> Result<(), FieldError> {
     if unknown.is_empty() {
         Ok(())
     } else {
-        let names: Vec<String> = unknown
-            .iter()
-            .map(|u| format!("\"{}\"", crate::issue::shorten(u)))
-            .collect();
-        Err(FieldError::with(
-            Code::UnknownValue,
-            format!("{} — {}", names.join(", "), allowed.join(", ")),
-        ))
+        let names: Vec<String> = unknown.iter().map(|u| format!("\"{}\"", crate::issue::shorten(u))).collect();
+        Err(FieldError::with(Code::UnknownValue, format!("{} — {}", names.join(", "), allowed.join(", "))))
     }
 }
 
@@ -418,14 +380,11 @@ impl Dob {
         let invalid = || FieldError::new(Code::InvalidDate);
         let sep = if s.contains('/') { '/' } else { '-' };
         let mut parts = s.split(sep);
-        let (Some(d), Some(m), Some(y), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(invalid());
         };
         let num = |p: &str, max_len: usize| -> Option<u32> {
-            (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit()))
-                .then(|| p.parse().ok())?
+            (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
         };
         let (Some(d), Some(m), Some(y)) = (num(d, 2), num(m, 2), num(y, 4)) else {
             return Err(invalid());
@@ -494,19 +453,9 @@ pub fn check_external_ids(cell: &str) -> Result<(), FieldError> {
                 _ => return Err(bad(&format!("item {} has no \"{key}\"", i + 1))),
             }
         }
-        let op = item
-            .iter()
-            .find(|(k, _)| k == "operation")
-            .map(|(_, v)| trim(v))
-            .unwrap_or_default();
-        if !["ADD", "EDIT", "REMOVE"]
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(op))
-        {
-            return Err(bad(&format!(
-                "item {}: operation must be ADD, EDIT or REMOVE",
-                i + 1
-            )));
+        let op = item.iter().find(|(k, _)| k == "operation").map(|(_, v)| trim(v)).unwrap_or_default();
+        if !["ADD", "EDIT", "REMOVE"].iter().any(|o| o.eq_ignore_ascii_case(op)) {
+            return Err(bad(&format!("item {}: operation must be ADD, EDIT or REMOVE", i + 1)));
         }
     }
     Ok(())
@@ -519,10 +468,7 @@ pub fn check_text(cell: &str, max_chars: usize) -> Result<(), FieldError> {
 
 /// A cell that a spreadsheet would run as a formula when the file is opened (CSV injection).
 pub fn looks_like_formula(cell: &str) -> bool {
-    matches!(
-        trim(cell).as_bytes().first(),
-        Some(b'=' | b'+' | b'-' | b'@')
-    )
+    matches!(trim(cell).as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
 }
 
 #[cfg(test)]
@@ -535,23 +481,9 @@ mod tests {
 
     #[test]
     fn names() {
-        let ok = [
-            "Asha",
-            " Ravi Kumar ",
-            "D'Souza",
-            "Anne-Marie",
-            "Dr. Rao",
-            "मीना",
-            "कृष्ण",
-            "ਗੁਰਪ੍ਰੀਤ",
-            "தமிழ்",
-            "Zoë",
-        ];
+        let ok = ["Asha", " Ravi Kumar ", "D'Souza", "Anne-Marie", "Dr. Rao", "मीना", "कृष्ण", "ਗੁਰਪ੍ਰੀਤ", "தமிழ்", "Zoë"];
         for n in ok {
-            assert!(
-                PersonName::parse(n).unwrap().is_some(),
-                "{n} should be a name"
-            );
+            assert!(PersonName::parse(n).unwrap().is_some(), "{n} should be a name");
         }
         let bad = [
             ("Asha1", Code::InvalidName),
@@ -562,10 +494,7 @@ mod tests {
         for (n, want) in bad {
             assert_eq!(code(PersonName::parse(n)), Some(want), "{n}");
         }
-        assert_eq!(
-            code(PersonName::parse(&"a".repeat(51))),
-            Some(Code::TooLong)
-        );
+        assert_eq!(code(PersonName::parse(&"a".repeat(51))), Some(Code::TooLong));
         assert_eq!(PersonName::parse("   ").unwrap(), None);
     }
 
@@ -580,11 +509,7 @@ mod tests {
             ("6000000000", "6000000000"),
         ];
         for (input, want) in ok {
-            assert_eq!(
-                Phone::parse(input).unwrap().unwrap().as_ref(),
-                want,
-                "{input}"
-            );
+            assert_eq!(Phone::parse(input).unwrap().unwrap().as_ref(), want, "{input}");
         }
         for bad in [
             "5876543210",
@@ -598,32 +523,15 @@ mod tests {
         ] {
             assert_eq!(code(Phone::parse(bad)), Some(Code::InvalidPhone), "{bad}");
         }
-        assert_eq!(
-            Phone::parse("9876543210").unwrap().unwrap().as_u64(),
-            9_876_543_210
-        );
+        assert_eq!(Phone::parse("9876543210").unwrap().unwrap().as_u64(), 9_876_543_210);
     }
 
     #[test]
     fn emails() {
-        for ok in [
-            "a@b.in",
-            "first.last+tag@gram-panchayat.gov.in",
-            "  x_y@mail.co ",
-        ] {
+        for ok in ["a@b.in", "first.last+tag@gram-panchayat.gov.in", "  x_y@mail.co "] {
             assert!(Email::parse(ok).unwrap().is_some(), "{ok}");
         }
-        for bad in [
-            "a@b",
-            "@b.in",
-            "a@.in",
-            "a..b@c.in",
-            "a b@c.in",
-            "a@b.c",
-            "a@-b.in",
-            "a@b.1n",
-            "ab.in",
-        ] {
+        for bad in ["a@b", "@b.in", "a@.in", "a..b@c.in", "a b@c.in", "a@b.c", "a@-b.in", "a@b.1n", "ab.in"] {
             assert_eq!(code(Email::parse(bad)), Some(Code::InvalidEmail), "{bad}");
         }
         let long = format!("{}@example.com", "a".repeat(120));
@@ -634,56 +542,27 @@ mod tests {
     fn user_names_and_passwords() {
         assert!(UserName::parse("ravi.k_01@gp").unwrap().is_some());
         assert_eq!(code(UserName::parse("abc")), Some(Code::TooShort));
-        assert_eq!(
-            code(UserName::parse("ravi kumar")),
-            Some(Code::InvalidUserName)
-        );
+        assert_eq!(code(UserName::parse("ravi kumar")), Some(Code::InvalidUserName));
         assert_eq!(code(UserName::parse(&"a".repeat(65))), Some(Code::TooLong));
         assert!(Password::parse("a long passphrase").unwrap().is_some());
         assert_eq!(code(Password::parse("short")), Some(Code::TooShort));
         assert_eq!(code(Password::parse(&"x".repeat(65))), Some(Code::TooLong));
-        assert_eq!(
-            code(Password::parse("PASSWORD123")),
-            Some(Code::CommonPassword)
-        );
-        assert_eq!(
-            format!("{:?}", Password::parse("secret-words").unwrap().unwrap()),
-            "Password(…)"
-        );
+        assert_eq!(code(Password::parse("PASSWORD123")), Some(Code::CommonPassword));
+        assert_eq!(format!("{:?}", Password::parse("secret-words").unwrap().unwrap()), "Password(…)");
     }
 
     #[test]
     fn dates_lists_and_the_rest() {
         let today = Date::new(2026, 11, 24).unwrap();
-        assert_eq!(
-            Dob::parse("29-02-2024", today).unwrap().unwrap().date(),
-            Date::new(2024, 2, 29).unwrap()
-        );
+        assert_eq!(Dob::parse("29-02-2024", today).unwrap().unwrap().date(), Date::new(2024, 2, 29).unwrap());
         assert!(Dob::parse("1/2/1990", today).unwrap().is_some());
-        for bad in [
-            "29-02-2023",
-            "31/04/2000",
-            "2000-01-01",
-            "01-01-1899",
-            "1-1",
-            "01-13-2000",
-            "aa-bb-cccc",
-            "01/01-2000",
-        ] {
-            assert_eq!(
-                code(Dob::parse(bad, today)),
-                Some(Code::InvalidDate),
-                "{bad}"
-            );
+        for bad in
+            ["29-02-2023", "31/04/2000", "2000-01-01", "01-01-1899", "1-1", "01-13-2000", "aa-bb-cccc", "01/01-2000"]
+        {
+            assert_eq!(code(Dob::parse(bad, today)), Some(Code::InvalidDate), "{bad}");
         }
-        assert_eq!(
-            code(Dob::parse("25-11-2026", today)),
-            Some(Code::DateInFuture)
-        );
-        assert_eq!(
-            Gender::parse("TRANSGENDER").unwrap(),
-            Some(Gender::Transgender)
-        );
+        assert_eq!(code(Dob::parse("25-11-2026", today)), Some(Code::DateInFuture));
+        assert_eq!(Gender::parse("TRANSGENDER").unwrap(), Some(Gender::Transgender));
         assert_eq!(code(Gender::parse("m")), Some(Code::InvalidGender));
         assert_eq!(parse_bool("True").unwrap(), Some(true));
         assert_eq!(code(parse_bool("yes")), Some(Code::InvalidBoolean));
@@ -691,26 +570,13 @@ mod tests {
         assert!(check_list("class 1, CLASS 2,", &grades).is_ok());
         let e = check_list("Class 1, Class 13, Nursery", &grades).unwrap_err();
         assert_eq!(e.code, Code::UnknownValue);
-        assert!(
-            e.param
-                .unwrap()
-                .starts_with("\"Class 13\", \"Nursery\" — Class 1, Class 2")
-        );
-        assert!(
-            looks_like_formula(" =HYPERLINK(\"x\")")
-                && looks_like_formula("@SUM")
-                && !looks_like_formula("a=b")
-        );
+        assert!(e.param.unwrap().starts_with("\"Class 13\", \"Nursery\" — Class 1, Class 2"));
+        assert!(looks_like_formula(" =HYPERLINK(\"x\")") && looks_like_formula("@SUM") && !looks_like_formula("a=b"));
     }
 
     #[test]
     fn external_ids() {
-        assert!(
-            check_external_ids(
-                r#"[{"id":"s1","idType":"state","provider":"pb","operation":"ADD"}]"#
-            )
-            .is_ok()
-        );
+        assert!(check_external_ids(r#"[{"id":"s1","idType":"state","provider":"pb","operation":"ADD"}]"#).is_ok());
         assert!(check_external_ids("[]").is_ok());
         for bad in [
             r#"[{"id":"s1","idType":"state","provider":"pb"}]"#,
@@ -719,11 +585,7 @@ mod tests {
             r#"[{“id”:”someId”}]"#,
             "[",
         ] {
-            assert_eq!(
-                code(check_external_ids(bad)),
-                Some(Code::InvalidExternalIds),
-                "{bad}"
-            );
+            assert_eq!(code(check_external_ids(bad)), Some(Code::InvalidExternalIds), "{bad}");
         }
     }
 }

@@ -22,10 +22,7 @@ pub type Object = Vec<(String, String)>;
 
 /// Parses `[ {"k":"v", …}, … ]`; anything else is an error saying what was expected.
 pub fn parse_array_of_string_objects(s: &str) -> Result<Vec<Object>, String> {
-    let mut p = Parser {
-        b: s.as_bytes(),
-        i: 0,
-    };
+    let mut p = Parser { b: s.as_bytes(), i: 0 };
     let out = p.array()?;
     p.ws();
     if p.i != p.b.len() {
@@ -57,11 +54,7 @@ impl Parser<'_> {
     }
 
     fn expect(&mut self, c: u8, what: &str) -> Result<(), String> {
-        if self.eat(c) {
-            Ok(())
-        } else {
-            Err(format!("expected {what}"))
-        }
+        if self.eat(c) { Ok(()) } else { Err(format!("expected {what}")) }
     }
 
     fn array(&mut self) -> Result<Vec<Object>, String> {

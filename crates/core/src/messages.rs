@@ -40,9 +40,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             UnknownColumn => "Unknown column \"{value}\". Valid columns are: {param}.",
             DuplicateColumn => "The column \"{value}\" appears more than once.",
             MissingColumn => "The mandatory column \"{param}\" is missing.",
-            InvalidUtf8 => {
-                "This cell has characters that are not UTF-8. Save the file as \"CSV UTF-8\"."
-            }
+            InvalidUtf8 => "This cell has characters that are not UTF-8. Save the file as \"CSV UTF-8\".",
             WrongFieldCount => {
                 "This row has {param} cells; the header has a different number. Check for a missing or extra comma."
             }
@@ -65,9 +63,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             CommonPassword => {
                 "This password is too common. Leave it blank to send a one-time password by SMS (recommended)."
             }
-            ProviderPhoneVerifiedPair => {
-                "Fill in provider and phoneVerified together, or leave both blank."
-            }
+            ProviderPhoneVerifiedPair => "Fill in provider and phoneVerified together, or leave both blank.",
             InvalidBoolean => "Write TRUE or FALSE.",
             UnknownValue => "Unknown value(s): {param}.",
             InvalidDate => "Not a real date: write the date of birth as DD-MM-YYYY.",
@@ -79,9 +75,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             InvalidExternalIds => {
                 "Write externalIds as a JSON list like [{\"id\":\"…\",\"idType\":\"…\",\"provider\":\"…\",\"operation\":\"ADD\"}]: {param}."
             }
-            DuplicateInFile => {
-                "The same value is also on row {param}; each person needs their own."
-            }
+            DuplicateInFile => "The same value is also on row {param}; each person needs their own.",
             FormulaLike => {
                 "This cell starts with = + - or @ and would run as a formula when the file is opened in a spreadsheet."
             }
@@ -95,12 +89,8 @@ fn template(code: Code, locale: Locale) -> &'static str {
                 "यह CSV फ़ाइल नहीं है (यह स्प्रेडशीट या कोई अन्य बाइनरी फ़ाइल लगती है)। Excel या Google Sheets में File › Save as / Download › \"CSV UTF-8 (comma delimited)\" चुनें और वही फ़ाइल चुनें।"
             }
             NoDataRows => "फ़ाइल में शीर्षक है पर लोगों की कोई पंक्ति नहीं है।",
-            TooManyRows => {
-                "फ़ाइल में {param} से अधिक लोगों की पंक्तियाँ हैं; इसे अधिकतम {param} पंक्तियों वाली फ़ाइलों में बाँटें।"
-            }
-            TooManyIssues => {
-                "समस्याएँ बहुत अधिक हैं; केवल पहली {param} दिखाई गई हैं। इन्हें ठीक करके फिर से जाँचें।"
-            }
+            TooManyRows => "फ़ाइल में {param} से अधिक लोगों की पंक्तियाँ हैं; इसे अधिकतम {param} पंक्तियों वाली फ़ाइलों में बाँटें।",
+            TooManyIssues => "समस्याएँ बहुत अधिक हैं; केवल पहली {param} दिखाई गई हैं। इन्हें ठीक करके फिर से जाँचें।",
             UnterminatedQuote => {
                 "इस पंक्ति से शुरू हुआ उद्धरण-चिह्न वाला सेल कभी बंद नहीं होता: छूटा हुआ \" जोड़ें (उसके बाद का सब कुछ एक ही सेल माना गया)।"
             }
@@ -108,28 +98,18 @@ fn template(code: Code, locale: Locale) -> &'static str {
             DuplicateColumn => "कॉलम \"{value}\" एक से अधिक बार है।",
             MissingColumn => "अनिवार्य कॉलम \"{param}\" नहीं है।",
             InvalidUtf8 => "इस सेल में ऐसे अक्षर हैं जो UTF-8 नहीं हैं। फ़ाइल को \"CSV UTF-8\" के रूप में सहेजें।",
-            WrongFieldCount => {
-                "इस पंक्ति में {param} सेल हैं; शीर्षक में संख्या अलग है। कोई छूटा या अतिरिक्त अल्पविराम देखें।"
-            }
-            StrayQuote => {
-                "उद्धरण-चिह्न (\") गलत जगह है। पूरे सेल को उद्धरण-चिह्नों में रखें और भीतर के हर \" को दो बार लिखें।"
-            }
+            WrongFieldCount => "इस पंक्ति में {param} सेल हैं; शीर्षक में संख्या अलग है। कोई छूटा या अतिरिक्त अल्पविराम देखें।",
+            StrayQuote => "उद्धरण-चिह्न (\") गलत जगह है। पूरे सेल को उद्धरण-चिह्नों में रखें और भीतर के हर \" को दो बार लिखें।",
             Required => "यह सेल अनिवार्य है।",
             TooLong => "बहुत लंबा: अधिकतम {param} अक्षर।",
             TooShort => "बहुत छोटा: कम से कम {param} अक्षर।",
             InvalidName => "नाम में केवल अक्षर (किसी भी लिपि के), रिक्त स्थान और . ' - हो सकते हैं।",
-            InvalidPhone => {
-                "मान्य भारतीय मोबाइल नंबर नहीं: 6, 7, 8 या 9 से शुरू होने वाले 10 अंक (+91 लगाना ठीक है)।"
-            }
+            InvalidPhone => "मान्य भारतीय मोबाइल नंबर नहीं: 6, 7, 8 या 9 से शुरू होने वाले 10 अंक (+91 लगाना ठीक है)।",
             InvalidEmail => "मान्य ईमेल पता नहीं है।",
             PhoneOrEmailRequired => "फ़ोन नंबर या ईमेल पता (या दोनों) दें।",
-            UserNameOrPhoneRequired => {
-                "userName या फ़ोन नंबर दें: userName खाली होने पर फ़ोन ही लॉगिन आईडी है।"
-            }
+            UserNameOrPhoneRequired => "userName या फ़ोन नंबर दें: userName खाली होने पर फ़ोन ही लॉगिन आईडी है।",
             InvalidUserName => "userName में 4 से 64 अक्षर, अंक और केवल . _ - @ हो सकते हैं।",
-            CommonPassword => {
-                "यह पासवर्ड बहुत आम है। इसे खाली छोड़ें ताकि SMS से एक बार का पासवर्ड भेजा जाए (अनुशंसित)।"
-            }
+            CommonPassword => "यह पासवर्ड बहुत आम है। इसे खाली छोड़ें ताकि SMS से एक बार का पासवर्ड भेजा जाए (अनुशंसित)।",
             ProviderPhoneVerifiedPair => "provider और phoneVerified दोनों भरें, या दोनों खाली छोड़ें।",
             InvalidBoolean => "TRUE या FALSE लिखें।",
             UnknownValue => "अज्ञात मान: {param}।",
@@ -157,8 +137,7 @@ pub fn message(issue: &Issue, locale: Locale) -> String {
     if !t.contains('{') {
         return t.to_string();
     }
-    t.replace("{value}", issue.value.as_deref().unwrap_or(""))
-        .replace("{param}", issue.param.as_deref().unwrap_or(""))
+    t.replace("{value}", issue.value.as_deref().unwrap_or("")).replace("{param}", issue.param.as_deref().unwrap_or(""))
 }
 
 #[cfg(test)]
@@ -178,15 +157,9 @@ mod tests {
                     param: Some("p".into()),
                 };
                 let m = message(&issue, locale);
-                assert!(
-                    !m.is_empty() && !m.contains("{value}") && !m.contains("{param}"),
-                    "{code:?} {locale:?}"
-                );
+                assert!(!m.is_empty() && !m.contains("{value}") && !m.contains("{param}"), "{code:?} {locale:?}");
             }
         }
-        assert_ne!(
-            template(Code::Required, Locale::EnIn),
-            template(Code::Required, Locale::HiIn)
-        );
+        assert_ne!(template(Code::Required, Locale::EnIn), template(Code::Required, Locale::HiIn));
     }
 }

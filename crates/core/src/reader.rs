@@ -198,10 +198,8 @@ impl RecordReader {
                     }
                 }
                 State::Quoted => {
-                    let run = input[i..]
-                        .iter()
-                        .position(|&b| matches!(b, b'"' | b'\n' | b'\r'))
-                        .unwrap_or(input.len() - i);
+                    let run =
+                        input[i..].iter().position(|&b| matches!(b, b'"' | b'\n' | b'\r')).unwrap_or(input.len() - i);
                     if run > 0 {
                         self.buf.extend_from_slice(&input[i..i + run]);
                         self.last_cr = false;
@@ -297,10 +295,7 @@ mod tests {
         let mut sink = |rec: &Record<'_>| {
             out.push(Rec {
                 line: rec.line,
-                fields: rec
-                    .iter()
-                    .map(|f| String::from_utf8_lossy(f).into_owned())
-                    .collect(),
+                fields: rec.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect(),
                 stray: rec.stray_quote,
                 unterminated: rec.unterminated_quote,
             })
@@ -317,59 +312,26 @@ mod tests {
     }
 
     fn rec(line: u64, fields: &[&str]) -> Rec {
-        Rec {
-            line,
-            fields: fields.iter().map(|s| s.to_string()).collect(),
-            stray: false,
-            unterminated: false,
-        }
+        Rec { line, fields: fields.iter().map(|s| s.to_string()).collect(), stray: false, unterminated: false }
     }
 
     #[test]
     fn table() {
         let cases: &[(&str, &[u8], Vec<Rec>)] = &[
-            (
-                "LF, last line without break",
-                b"a,b\nc,d",
-                vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])],
-            ),
-            (
-                "CRLF ends lines once",
-                b"a,b\r\nc,d\r\n",
-                vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])],
-            ),
-            (
-                "lone CR ends a line",
-                b"a\rb\r",
-                vec![rec(1, &["a"]), rec(2, &["b"])],
-            ),
-            (
-                "empty lines are skipped but counted",
-                b"a\n\n\r\nb\n",
-                vec![rec(1, &["a"]), rec(4, &["b"])],
-            ),
+            ("LF, last line without break", b"a,b\nc,d", vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])]),
+            ("CRLF ends lines once", b"a,b\r\nc,d\r\n", vec![rec(1, &["a", "b"]), rec(2, &["c", "d"])]),
+            ("lone CR ends a line", b"a\rb\r", vec![rec(1, &["a"]), rec(2, &["b"])]),
+            ("empty lines are skipped but counted", b"a\n\n\r\nb\n", vec![rec(1, &["a"]), rec(4, &["b"])]),
             ("quoted comma", b"\"x,y\",z\n", vec![rec(1, &["x,y", "z"])]),
-            (
-                "escaped quote",
-                b"\"say \"\"hi\"\"\"\n",
-                vec![rec(1, &["say \"hi\""])],
-            ),
+            ("escaped quote", b"\"say \"\"hi\"\"\"\n", vec![rec(1, &["say \"hi\""])]),
             (
                 "quoted line breaks move the next record's line",
                 b"\"l1\r\nl2\nl3\",x\nnext\n",
                 vec![rec(1, &["l1\r\nl2\nl3", "x"]), rec(4, &["next"])],
             ),
             ("empty fields", b",,\n", vec![rec(1, &["", "", ""])]),
-            (
-                "BOM is skipped",
-                b"\xEF\xBB\xBFa,b\n",
-                vec![rec(1, &["a", "b"])],
-            ),
-            (
-                "a lone EF is data",
-                b"\xEFa\n",
-                vec![rec(1, &["\u{FFFD}a"])],
-            ),
+            ("BOM is skipped", b"\xEF\xBB\xBFa,b\n", vec![rec(1, &["a", "b"])]),
+            ("a lone EF is data", b"\xEFa\n", vec![rec(1, &["\u{FFFD}a"])]),
             ("empty input has no record", b"", vec![]),
         ];
         for (what, input, want) in cases {
@@ -394,11 +356,7 @@ mod tests {
         let whole = read(input);
         for i in 0..=input.len() {
             for j in i..=input.len() {
-                assert_eq!(
-                    read_chunks(&[&input[..i], &input[i..j], &input[j..]]),
-                    whole,
-                    "split at {i},{j}"
-                );
+                assert_eq!(read_chunks(&[&input[..i], &input[i..j], &input[j..]]), whole, "split at {i},{j}");
             }
         }
     }

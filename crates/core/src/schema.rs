@@ -84,9 +84,7 @@ impl Column {
     /// Matches a header cell: case-insensitive, surrounding spaces ignored.
     pub fn from_header(cell: &str) -> Option<Column> {
         let cell = cell.trim();
-        Column::ALL
-            .into_iter()
-            .find(|c| c.name().eq_ignore_ascii_case(cell))
+        Column::ALL.into_iter().find(|c| c.name().eq_ignore_ascii_case(cell))
     }
 
     /// Columns that must be present in the header.

@@ -121,12 +121,7 @@ fn issue_json(out: &mut String, issue: &Issue, locale: Locale) {
 
 impl Validator {
     pub fn new(config: Config) -> Self {
-        Self {
-            reader: RecordReader::new(),
-            sniff: Vec::new(),
-            binary: None,
-            check: Checker::new(config),
-        }
+        Self { reader: RecordReader::new(), sniff: Vec::new(), binary: None, check: Checker::new(config) }
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
@@ -194,8 +189,7 @@ impl Validator {
 
     fn feed(&mut self, chunk: &[u8]) {
         let check = &mut self.check;
-        self.reader
-            .push(chunk, &mut |r: &Record<'_>| check.record(r));
+        self.reader.push(chunk, &mut |r: &Record<'_>| check.record(r));
     }
 }
 
@@ -308,21 +302,8 @@ impl Checker {
         }
     }
 
-    fn file_issue(
-        &mut self,
-        code: Code,
-        line: Option<u64>,
-        value: Option<String>,
-        param: Option<String>,
-    ) {
-        self.push_issue(Issue {
-            row: None,
-            line,
-            column: None,
-            code,
-            value,
-            param,
-        });
+    fn file_issue(&mut self, code: Code, line: Option<u64>, value: Option<String>, param: Option<String>) {
+        self.push_issue(Issue { row: None, line, column: None, code, value, param });
     }
 
     fn record(&mut self, r: &Record<'_>) {
@@ -348,23 +329,13 @@ impl Checker {
         self.summary.rows += 1;
         let row = self.summary.rows;
         if row == self.config.max_rows + 1 {
-            self.file_issue(
-                Code::TooManyRows,
-                Some(r.line),
-                None,
-                Some(self.config.max_rows.to_string()),
-            );
+            self.file_issue(Code::TooManyRows, Some(r.line), None, Some(self.config.max_rows.to_string()));
         }
         self.row(r, row);
     }
 
     fn header(&mut self, r: &Record<'_>) {
-        let mut header = Header {
-            index: [None; Column::ALL.len()],
-            order: Vec::new(),
-            cells: r.len(),
-            line: r.line,
-        };
+        let mut header = Header { index: [None; Column::ALL.len()], order: Vec::new(), cells: r.len(), line: r.line };
         for (i, raw) in r.iter().enumerate() {
             let name = String::from_utf8_lossy(raw);
             let name = fields::trim(&name);
@@ -373,73 +344,34 @@ impl Checker {
                 continue;
             }
             match Column::from_header(name) {
-                Some(c) if header.index[c as usize].is_some() => self.file_issue(
-                    Code::DuplicateColumn,
-                    Some(r.line),
-                    Some(shorten(name)),
-                    None,
-                ),
+                Some(c) if header.index[c as usize].is_some() => {
+                    self.file_issue(Code::DuplicateColumn, Some(r.line), Some(shorten(name)), None)
+                }
                 Some(c) => {
                     header.index[c as usize] = Some(i);
                     header.order.push((i, c));
                 }
-                None => self.file_issue(
-                    Code::UnknownColumn,
-                    Some(r.line),
-                    Some(shorten(name)),
-                    Some(valid_columns()),
-                ),
+                None => self.file_issue(Code::UnknownColumn, Some(r.line), Some(shorten(name)), Some(valid_columns())),
             }
         }
         for c in Column::ALL.into_iter().filter(|c| c.is_mandatory()) {
             if header.index[c as usize].is_none() {
-                self.file_issue(
-                    Code::MissingColumn,
-                    Some(r.line),
-                    None,
-                    Some(c.name().into()),
-                );
+                self.file_issue(Code::MissingColumn, Some(r.line), None, Some(c.name().into()));
             }
         }
         let has = |c: Column| header.index[c as usize].is_some();
         if !has(Column::Phone) && !has(Column::Email) {
-            self.file_issue(
-                Code::MissingColumn,
-                Some(r.line),
-                None,
-                Some("phone / email".into()),
-            );
+            self.file_issue(Code::MissingColumn, Some(r.line), None, Some("phone / email".into()));
         } else if !has(Column::Phone) && !has(Column::UserName) {
-            self.file_issue(
-                Code::MissingColumn,
-                Some(r.line),
-                None,
-                Some("phone / userName".into()),
-            );
+            self.file_issue(Code::MissingColumn, Some(r.line), None, Some("phone / userName".into()));
         }
         self.header = Some(header);
     }
 
-    fn issue(
-        &mut self,
-        row: u64,
-        line: u64,
-        column: Column,
-        code: Code,
-        value: &str,
-        param: Option<String>,
-    ) {
+    fn issue(&mut self, row: u64, line: u64, column: Column, code: Code, value: &str, param: Option<String>) {
         // A password is never repeated back, not even in an error about it.
-        let value =
-            (column != Column::Password && !value.is_empty()).then(|| shorten(fields::trim(value)));
-        self.push_issue(Issue {
-            row: Some(row),
-            line: Some(line),
-            column: Some(column),
-            code,
-            value,
-            param,
-        });
+        let value = (column != Column::Password && !value.is_empty()).then(|| shorten(fields::trim(value)));
+        self.push_issue(Issue { row: Some(row), line: Some(line), column: Some(column), code, value, param });
     }
 
     fn field_error(&mut self, row: u64, line: u64, column: Column, value: &str, e: FieldError) {
@@ -506,13 +438,7 @@ impl Checker {
         self.cells = cells;
     }
 
-    fn fields<'t>(
-        &mut self,
-        row: u64,
-        line: u64,
-        header: &Header,
-        cell: &dyn Fn(Column) -> Option<&'t str>,
-    ) {
+    fn fields<'t>(&mut self, row: u64, line: u64, header: &Header, cell: &dyn Fn(Column) -> Option<&'t str>) {
         let today = self.config.today;
         let mut phone_given = false;
         let mut email_given = false;
@@ -522,23 +448,14 @@ impl Checker {
             let blank = fields::trim(v).is_empty();
             let result: Result<(), FieldError> = match c {
                 Column::FirstName | Column::LastName => match PersonName::parse(v) {
-                    Ok(None) if c == Column::FirstName => Err(FieldError {
-                        code: Code::Required,
-                        param: None,
-                    }),
+                    Ok(None) if c == Column::FirstName => Err(FieldError { code: Code::Required, param: None }),
                     r => r.map(drop),
                 },
                 Column::Phone => {
                     phone_given = !blank;
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
-                            self.unique(
-                                row,
-                                line,
-                                c,
-                                v,
-                                ((Unique::Phone as u64) << 60) | p.as_u64(),
-                            );
+                            self.unique(row, line, c, v, ((Unique::Phone as u64) << 60) | p.as_u64());
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -548,13 +465,7 @@ impl Checker {
                     email_given = !blank;
                     match Email::parse(v) {
                         Ok(Some(e)) => {
-                            self.unique(
-                                row,
-                                line,
-                                c,
-                                v,
-                                text_fingerprint(Unique::Email, e.as_ref()),
-                            );
+                            self.unique(row, line, c, v, text_fingerprint(Unique::Email, e.as_ref()));
                             Ok(())
                         }
                         r => r.map(drop),
@@ -564,13 +475,7 @@ impl Checker {
                     user_name_given = !blank;
                     match UserName::parse(v) {
                         Ok(Some(u)) => {
-                            self.unique(
-                                row,
-                                line,
-                                c,
-                                v,
-                                text_fingerprint(Unique::UserName, u.as_ref()),
-                            );
+                            self.unique(row, line, c, v, text_fingerprint(Unique::UserName, u.as_ref()));
                             Ok(())
                         }
                         r => r.map(drop),
@@ -597,13 +502,7 @@ impl Checker {
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
                     if r.is_ok() && !blank {
-                        self.unique(
-                            row,
-                            line,
-                            c,
-                            v,
-                            text_fingerprint(Unique::ExternalId, fields::trim(v)),
-                        );
+                        self.unique(row, line, c, v, text_fingerprint(Unique::ExternalId, fields::trim(v)));
                     }
                     r
                 }
@@ -615,22 +514,12 @@ impl Checker {
                 self.field_error(row, line, c, v, e);
             }
             // A phone spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
-            let phone_like = c == Column::Phone
-                && v.bytes()
-                    .all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
+            let phone_like = c == Column::Phone && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
             if !phone_like && fields::looks_like_formula(v) {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
         }
-        self.row_rules(
-            row,
-            line,
-            header,
-            cell,
-            phone_given,
-            email_given,
-            user_name_given,
-        );
+        self.row_rules(row, line, header, cell, phone_given, email_given, user_name_given);
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -647,60 +536,27 @@ impl Checker {
         let has = |c: Column| header.index[c as usize].is_some();
         let filled = |c: Column| cell(c).is_some_and(|v| !fields::trim(v).is_empty());
         if !phone && !email && (has(Column::Phone) || has(Column::Email)) {
-            let c = if has(Column::Phone) {
-                Column::Phone
-            } else {
-                Column::Email
-            };
+            let c = if has(Column::Phone) { Column::Phone } else { Column::Email };
             self.issue(row, line, c, Code::PhoneOrEmailRequired, "", None);
         }
         if !phone && !user_name && (has(Column::Phone) || has(Column::UserName)) {
-            let c = if has(Column::UserName) {
-                Column::UserName
-            } else {
-                Column::Phone
-            };
+            let c = if has(Column::UserName) { Column::UserName } else { Column::Phone };
             self.issue(row, line, c, Code::UserNameOrPhoneRequired, "", None);
         }
         let (provider, verified) = (filled(Column::Provider), filled(Column::PhoneVerified));
         if provider != verified {
-            let c = if provider {
-                Column::PhoneVerified
-            } else {
-                Column::Provider
-            };
+            let c = if provider { Column::PhoneVerified } else { Column::Provider };
             self.issue(row, line, c, Code::ProviderPhoneVerifiedPair, "", None);
         }
         // externalId needs its type and provider, except that both may be blank when userName is given.
-        let trio = [
-            Column::ExternalId,
-            Column::ExternalIdType,
-            Column::ExternalIdProvider,
-        ];
+        let trio = [Column::ExternalId, Column::ExternalIdType, Column::ExternalIdProvider];
         let given = trio.map(filled);
         if given.iter().any(|&g| g) && !given.iter().all(|&g| g) {
             let excused = user_name && given == [true, false, false];
             if !excused {
-                let missing: Vec<&str> = trio
-                    .iter()
-                    .zip(given)
-                    .filter(|(_, g)| !g)
-                    .map(|(c, _)| c.name())
-                    .collect();
-                let first = trio
-                    .into_iter()
-                    .zip(given)
-                    .find(|(_, g)| !g)
-                    .map(|(c, _)| c)
-                    .unwrap_or(Column::ExternalId);
-                self.issue(
-                    row,
-                    line,
-                    first,
-                    Code::ExternalIdIncomplete,
-                    "",
-                    Some(missing.join(", ")),
-                );
+                let missing: Vec<&str> = trio.iter().zip(given).filter(|(_, g)| !g).map(|(c, _)| c.name()).collect();
+                let first = trio.into_iter().zip(given).find(|(_, g)| !g).map(|(c, _)| c).unwrap_or(Column::ExternalId);
+                self.issue(row, line, first, Code::ExternalIdIncomplete, "", Some(missing.join(", ")));
             }
         }
     }
@@ -709,8 +565,7 @@ impl Checker {
     fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: u64) {
         match self.seen.get_mut(&key) {
             None => {
-                let packed =
-                    (row.min(u64::from(u32::MAX >> 1)) << 32) | line.min(u64::from(u32::MAX));
+                let packed = (row.min(u64::from(u32::MAX >> 1)) << 32) | line.min(u64::from(u32::MAX));
                 self.seen.insert(key, packed);
             }
             Some(first) => {
@@ -729,14 +584,7 @@ impl Checker {
                         param: Some(row.to_string()),
                     });
                 }
-                self.issue(
-                    row,
-                    line,
-                    column,
-                    Code::DuplicateInFile,
-                    value,
-                    Some(first_row.to_string()),
-                );
+                self.issue(row, line, column, Code::DuplicateInFile, value, Some(first_row.to_string()));
             }
         }
     }
@@ -763,11 +611,7 @@ impl Checker {
             });
         }
         let place = |c: Option<Column>| c.map_or(0, |c| c as usize + 1);
-        self.issues
-            .sort_by_key(|i| (i.row.is_some(), i.row, place(i.column), i.code));
-        Report {
-            summary: self.summary,
-            issues: self.issues,
-        }
+        self.issues.sort_by_key(|i| (i.row.is_some(), i.row, place(i.column), i.code));
+        Report { summary: self.summary, issues: self.issues }
     }
 }

@@ -27,9 +27,7 @@ pub fn hash(password: &str) -> Result<String, HashError> {
 /// True when `password` matches `phc`. A malformed stored hash never matches.
 pub fn verify(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -38,7 +36,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
 /// timing does not tell whether a user name is taken.
 pub fn verify_dummy(password: &str) {
     // A fixed, valid hash of a random string nobody knows; the result is thrown away.
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fFh8sLaYS4P5D9uvV8FJxZN0Z6Ffpk6cJf0C3KQ0n1s";
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fFh8sLaYS4P5D9uvV8FJxZN0Z6Ffpk6cJf0C3KQ0n1s";
     let _ = verify(password, DUMMY);
 }
 
@@ -53,10 +52,6 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("correct horse batterY", &h));
         assert!(!verify("anything", "not a phc string"));
-        assert_ne!(
-            h,
-            hash("correct horse battery").unwrap(),
-            "salts must differ"
-        );
+        assert_ne!(h, hash("correct horse battery").unwrap(), "salts must differ");
     }
 }

@@ -20,38 +20,22 @@ impl Validator {
     /// `today` is the caller's date (year, month 1-12, day 1-31); `max_rows` 0 keeps the default.
     /// `locale` is `en_IN` or `hi_IN`.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        year: i32,
-        month: u8,
-        day: u8,
-        max_rows: u32,
-        locale: &str,
-    ) -> Result<Validator, JsError> {
+    pub fn new(year: i32, month: u8, day: u8, max_rows: u32, locale: &str) -> Result<Validator, JsError> {
         let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
         let mut config = Config::new(today);
         if max_rows > 0 {
             config.max_rows = u64::from(max_rows);
         }
-        let locale =
-            Locale::parse(locale).ok_or_else(|| JsError::new("locale is en_IN or hi_IN"))?;
-        Ok(Validator {
-            inner: enrol_core::Validator::new(config),
-            locale,
-        })
+        let locale = Locale::parse(locale).ok_or_else(|| JsError::new("locale is en_IN or hi_IN"))?;
+        Ok(Validator { inner: enrol_core::Validator::new(config), locale })
     }
 
     /// Replaces an allowed-values list: `column` is roles, grade, language or subject; `values` are
     /// separated by newlines.
     #[wasm_bindgen(js_name = setAllowed)]
     pub fn set_allowed(&mut self, column: &str, values: &str) -> Result<(), JsError> {
-        let list = values
-            .lines()
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .collect();
-        self.inner
-            .set_allowed(column, list)
-            .map_err(|e| JsError::new(&e))
+        let list = values.lines().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
+        self.inner.set_allowed(column, list).map_err(|e| JsError::new(&e))
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
@@ -72,10 +56,7 @@ impl Validator {
     /// Issues found since the first `from` (in the order found), as a JSON array: for showing them live.
     #[wasm_bindgen(js_name = issuesSinceJson)]
     pub fn issues_since_json(&self, from: u32) -> String {
-        enrol_core::validate::issues_json(
-            self.inner.issues().get(from as usize..).unwrap_or_default(),
-            self.locale,
-        )
+        enrol_core::validate::issues_json(self.inner.issues().get(from as usize..).unwrap_or_default(), self.locale)
     }
 
     /// Ends the input: the full report, `{"rows": N, "issues": [...]}`, the same bytes as
@@ -83,10 +64,7 @@ impl Validator {
     /// of the returned handle.
     pub fn finish(self) -> Finished {
         let report = self.inner.finish();
-        Finished {
-            json: report.to_json(self.locale),
-            summary: report.summary.to_json(),
-        }
+        Finished { json: report.to_json(self.locale), summary: report.summary.to_json() }
     }
 }
 
