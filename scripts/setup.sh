@@ -37,8 +37,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
   echo "$lock_sum" > "$stamp"
 fi
 
-if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
-  say "installing Chromium from Debian (for the browser tests)"
+# Chromium for the browser tests, and a Devanagari font so that screenshots of Hindi pages are legible.
+if [ "${1:-}" = "--test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/lohit-devanagari ]; }; then
+  say "installing Chromium and a Devanagari font from Debian (for the browser tests)"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null
 fi

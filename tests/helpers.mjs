@@ -4,7 +4,7 @@
 //
 // The Worker must have been built first (scripts/build.sh; the test command does it).
 
-import { spawn, execFile } from 'node:child_process';
+import { spawn, spawnSync, execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,4 +97,11 @@ export async function spawnApp(t, { vars = {} } = {}) {
   };
   t?.after(() => app.stop());
   return app;
+}
+
+/** Runs the native `enrol` command; returns its exit status and output (exit 1 means "issues found"). */
+export function enrol(args) {
+  const r = spawnSync(join(ROOT, 'target', 'release', 'enrol'), args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,30 +1,165 @@
-// The admin page: hands the chosen file to a Web Worker that streams it through the Rust validator,
-// so the page never freezes, and shows what the worker reports.
+// The admin page. The file is checked by the Rust validator in a Web Worker (validate-worker.js), so the
+// page never freezes; this script only shows what the worker reports and offers the downloads.
 
 const $ = (id) => document.getElementById(id);
+const SHOW_AT_MOST = 1000;
+
+const TEXT = {
+  en_IN: {
+    title: 'Upload users', language: 'Language',
+    intro: 'Choose the CSV file of people to onboard. It is checked here, in your browser, before anything is sent.',
+    template: 'Download the empty template (CSV)', drop: 'Drop a CSV file here, or choose one',
+    rows: 'Data rows', rowsWithErrors: 'Rows with errors', errors: 'Errors', warnings: 'Warnings',
+    upload: 'Upload', downloadIssues: 'Download all issues (CSV)', filter: 'Column', allColumns: 'All columns',
+    fileLevel: '(whole file)', wholeRow: '(whole row)', row: 'Row', line: 'Line', column: 'Column', value: 'Value', problem: 'Problem',
+    checking: (name) => `Checking ${name}…`,
+    speed: (rows, perSec) => `${rows.toLocaleString('en-IN')} rows checked, ${perSec.toLocaleString('en-IN')} rows/s`,
+    clean: (name) => `${name} has no errors: it can be uploaded.`,
+    dirty: (name) => `${name} has errors: fix them in the spreadsheet and choose the file again.`,
+    unreadable: (name, why) => `Could not read ${name}: ${why}`,
+    shown: (n, total) => (n < total ? `Showing the first ${n} of ${total} issues; download them all below.` : `${total} issues.`),
+  },
+  hi_IN: {
+    title: 'उपयोगकर्ता अपलोड करें', language: 'भाषा',
+    intro: 'जिन लोगों को जोड़ना है उनकी CSV फ़ाइल चुनें। भेजने से पहले उसकी जाँच यहीं, आपके ब्राउज़र में होती है।',
+    template: 'खाली टेम्पलेट (CSV) डाउनलोड करें', drop: 'CSV फ़ाइल यहाँ छोड़ें, या चुनें',
+    rows: 'डेटा पंक्तियाँ', rowsWithErrors: 'त्रुटि वाली पंक्तियाँ', errors: 'त्रुटियाँ', warnings: 'चेतावनियाँ',
+    upload: 'अपलोड करें', downloadIssues: 'सभी समस्याएँ डाउनलोड करें (CSV)', filter: 'कॉलम', allColumns: 'सभी कॉलम',
+    fileLevel: '(पूरी फ़ाइल)', wholeRow: '(पूरी पंक्ति)', row: 'पंक्ति', line: 'लाइन', column: 'कॉलम', value: 'मान', problem: 'समस्या',
+    checking: (name) => `${name} की जाँच हो रही है…`,
+    speed: (rows, perSec) => `${rows.toLocaleString('hi-IN')} पंक्तियाँ जाँची गईं, ${perSec.toLocaleString('hi-IN')} पंक्तियाँ/सेकंड`,
+    clean: (name) => `${name} में कोई त्रुटि नहीं है: इसे अपलोड किया जा सकता है।`,
+    dirty: (name) => `${name} में त्रुटियाँ हैं: स्प्रेडशीट में उन्हें ठीक करें और फ़ाइल फिर से चुनें।`,
+    unreadable: (name, why) => `${name} पढ़ी नहीं जा सकी: ${why}`,
+    shown: (n, total) => (n < total ? `${total} में से पहली ${n} समस्याएँ दिखाई गई हैं; सभी नीचे से डाउनलोड करें।` : `${total} समस्याएँ।`),
+  },
+};
+
+let locale = 'en_IN';
 let worker = null;
+let current = null; // { file, issues, summary, done }
+
+const t = () => TEXT[locale];
+
+function applyLanguage() {
+  document.documentElement.lang = locale === 'hi_IN' ? 'hi' : 'en';
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t()[el.dataset.i18n];
+}
+
+function today() {
+  const d = new Date();
+  return [d.getFullYear(), d.getMonth() + 1, d.getDate()];
+}
 
 function check(file) {
   if (worker) worker.terminate();
+  current = { file, issues: [], summary: null, done: false, started: performance.now() };
   worker = new Worker('/validate-worker.js', { type: 'module' });
-  $('summary').hidden = true;
-  $('progress').hidden = false;
+  $('result').hidden = true;
+  $('issues-box').hidden = true;
+  $('download-issues').hidden = true;
+  $('upload').disabled = true;
+  $('progress-box').hidden = false;
   $('progress').value = 0;
-  $('status').textContent = `Checking ${file.name}…`;
+  $('speed').textContent = '';
+  $('status').textContent = t().checking(file.name);
   worker.onmessage = ({ data }) => {
-    if (data.type === 'progress') {
-      $('progress').value = file.size ? data.bytes / file.size : 1;
-    } else if (data.type === 'done') {
-      $('progress').value = 1;
-      $('rows').textContent = String(data.rows);
-      $('summary').hidden = false;
-      $('status').textContent = `Checked ${file.name}.`;
-    } else if (data.type === 'error') {
-      $('status').textContent = `Could not read ${file.name}: ${data.message}`;
+    if (data.type === 'error') {
+      $('status').textContent = t().unreadable(file.name, data.message);
+      return;
     }
+    $('progress').value = file.size ? data.bytes / file.size : 1;
+    const seconds = Math.max((performance.now() - current.started) / 1000, 0.001);
+    $('speed').textContent = t().speed(data.summary.rows, Math.round(data.summary.rows / seconds));
+    current.summary = data.summary;
+    if (data.type === 'progress') {
+      current.issues.push(...data.issues);
+    } else {
+      current.issues = data.report.issues; // sorted, and complete
+      current.done = true;
+      $('progress').value = 1;
+      $('status').textContent = data.summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
+    }
+    render();
   };
-  worker.postMessage({ file });
+  worker.postMessage({ file, locale, today: today() });
 }
+
+function render() {
+  const { summary, issues, done } = current;
+  $('result').hidden = false;
+  $('rows').textContent = String(summary.rows);
+  $('rows-with-errors').textContent = String(summary.rowsWithErrors);
+  $('errors').textContent = String(summary.errors);
+  $('warnings').textContent = String(summary.warnings);
+  $('upload').disabled = !(done && summary.errors === 0);
+  $('issues-box').hidden = issues.length === 0;
+  if (done && issues.length) $('download-issues').hidden = false;
+
+  const filter = $('filter');
+  const chosen = filter.value;
+  const columns = [...new Set(issues.map((i) => i.column ?? ''))].sort();
+  const options = columns.map((c) => new Option(c || t().fileLevel, c || '-'));
+  filter.replaceChildren(new Option(t().allColumns, ''), ...options);
+  filter.value = options.some((o) => o.value === chosen) ? chosen : '';
+
+  const matching = filter.value === '' ? issues : issues.filter((i) => (i.column ?? '-') === filter.value);
+  const shown = matching.slice(0, SHOW_AT_MOST);
+  const rows = shown.map((i) => {
+    const tr = document.createElement('tr');
+    tr.className = i.severity;
+    const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
+    for (const cell of [i.row ?? '', i.line ?? '', column, i.value ?? '', i.message]) {
+      const td = document.createElement('td');
+      td.textContent = String(cell); // never innerHTML: the values come from the file
+      tr.append(td);
+    }
+    return tr;
+  });
+  $('issues').tBodies[0].replaceChildren(...rows);
+  $('shown').textContent = t().shown(shown.length, matching.length);
+}
+
+/** A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: prefix a quote. */
+function csvCell(value) {
+  let s = value == null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function download(name, text) {
+  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+$('download-issues').addEventListener('click', (e) => {
+  e.preventDefault();
+  const header = ['row', 'line', 'column', 'code', 'severity', 'value', 'message'];
+  const lines = [header.join(',')];
+  for (const i of current.issues) lines.push(header.map((k) => csvCell(i[k])).join(','));
+  download('enrol-issues.csv', lines.join('\r\n') + '\r\n');
+});
+
+$('template').addEventListener('click', async (e) => {
+  e.preventDefault();
+  const { default: init, templateHeader } = await import('/pkg/enrol_validator.js');
+  await init();
+  download('enrol-template.csv', templateHeader() + '\r\n');
+});
+
+$('filter').addEventListener('change', render);
+
+$('locale').addEventListener('change', (e) => {
+  locale = e.target.value;
+  applyLanguage();
+  if (current) check(current.file); // the messages come from Rust, in the chosen language
+});
 
 $('file').addEventListener('change', (e) => {
   const file = e.target.files[0];
@@ -40,3 +175,5 @@ drop.addEventListener('drop', (e) => {
   const file = e.dataTransfer.files[0];
   if (file) check(file);
 });
+
+applyLanguage();

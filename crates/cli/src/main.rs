@@ -117,6 +117,9 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
     }
     let mut file = std::fs::File::open(path).map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
     let mut validator = Validator::new(config);
+    if let Ok(meta) = file.metadata() {
+        validator.reserve_for(meta.len());
+    }
     // The browser reads in chunks too: the same code path, the same answer.
     let mut chunk = vec![0u8; 1 << 20];
     loop {

@@ -7,10 +7,10 @@ use crate::date::Date;
 pub struct Config {
     /// Data rows allowed in one upload; more is one file-level issue, and every row is still checked.
     pub max_rows: u64,
-    pub roles: Vec<String>,
-    pub grades: Vec<String>,
-    pub languages: Vec<String>,
-    pub subjects: Vec<String>,
+    pub roles: Allowed,
+    pub grades: Allowed,
+    pub languages: Allowed,
+    pub subjects: Allowed,
     /// Today, for "date of birth is not in the future". The caller reads its own clock (core has no I/O).
     pub today: Date,
     /// Issues kept in the report; past this only the counts grow (a broken 1,000,000-row file would
@@ -18,8 +18,37 @@ pub struct Config {
     pub max_issues: usize,
 }
 
-fn owned(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
+/// The allowed values of a list column, matched case-insensitively. Values are bucketed by length, so a
+/// lookup compares against one or two candidates rather than the whole list (it runs for every cell).
+#[derive(Debug, Clone, Default)]
+pub struct Allowed {
+    values: Vec<String>,
+    by_len: Vec<Vec<usize>>,
+}
+
+impl Allowed {
+    pub fn new(values: Vec<String>) -> Self {
+        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        for (i, v) in values.iter().enumerate() {
+            if by_len.len() <= v.len() {
+                by_len.resize(v.len() + 1, Vec::new());
+            }
+            by_len[v.len()].push(i);
+        }
+        Self { values, by_len }
+    }
+
+    pub fn contains(&self, value: &str) -> bool {
+        self.by_len.get(value.len()).is_some_and(|ix| ix.iter().any(|&i| self.values[i].eq_ignore_ascii_case(value)))
+    }
+
+    pub fn values(&self) -> &[String] {
+        &self.values
+    }
+}
+
+fn owned(list: &[&str]) -> Allowed {
+    Allowed::new(list.iter().map(|s| s.to_string()).collect())
 }
 
 pub const DEFAULT_ROLES: &[&str] = &[

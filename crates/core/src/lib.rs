@@ -7,7 +7,6 @@
 //! without holding it whole, and a chunk boundary may fall anywhere, even inside a UTF-8 character.
 
 pub mod config;
-pub mod count;
 pub mod date;
 pub mod fields;
 pub mod issue;
@@ -15,10 +14,10 @@ pub mod json;
 pub mod messages;
 pub mod reader;
 pub mod schema;
+pub mod seen;
 pub mod validate;
 
 pub use config::Config;
-pub use count::RowCounter;
 pub use date::Date;
 pub use issue::{Code, Issue, Severity};
 pub use messages::Locale;

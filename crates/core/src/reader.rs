@@ -48,9 +48,19 @@ impl<'a> Record<'a> {
 
     /// The raw bytes of field `i` (0-based), quotes removed and `""` unescaped.
     pub fn get(&self, i: usize) -> Option<&'a [u8]> {
+        self.span(i).map(|r| &self.buf[r])
+    }
+
+    /// Byte range of field `i` within `bytes()`.
+    pub fn span(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.buf[start..end])
+        Some(start..end)
+    }
+
+    /// All fields' bytes, back to back (see `span`).
+    pub fn bytes(&self) -> &'a [u8] {
+        self.buf
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
@@ -171,10 +181,7 @@ impl RecordReader {
             match self.state {
                 State::Unquoted => {
                     // Fast path: copy the run of ordinary bytes in one go.
-                    let run = input[i..]
-                        .iter()
-                        .position(|&b| matches!(b, b',' | b'\n' | b'\r' | b'"'))
-                        .unwrap_or(input.len() - i);
+                    let run = find_special::<true>(&input[i..]);
                     if run > 0 {
                         self.buf.extend_from_slice(&input[i..i + run]);
                         self.last_cr = false;
@@ -277,6 +284,32 @@ impl RecordReader {
     }
 }
 
+/// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
+/// or `hay.len()`. Eight bytes at a time (SWAR): a zero byte in `word ^ splat(c)` marks a `c`. The lowest
+/// marked byte is exact (false marks can only appear above a true one), which is the one wanted.
+#[inline]
+fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut words = hay.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut words {
+        let w = chunk.try_into().map(u64::from_le_bytes).unwrap_or(0);
+        let mut m =
+            zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\n'))) | zero(w ^ (LO * u64::from(b'\r')));
+        if COMMA {
+            m |= zero(w ^ (LO * u64::from(b',')));
+        }
+        if m != 0 {
+            return at + (m.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    let tail = words.remainder();
+    at + tail.iter().position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',')).unwrap_or(tail.len())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +390,23 @@ mod tests {
         for i in 0..=input.len() {
             for j in i..=input.len() {
                 assert_eq!(read_chunks(&[&input[..i], &input[i..j], &input[j..]]), whole, "split at {i},{j}");
+            }
+        }
+    }
+
+    #[test]
+    fn find_special_agrees_with_a_plain_scan() {
+        let hay: Vec<u8> = b"abc,def\"ghi\rjk\nlm\xE0\xA4\x85,,\"\"xyz".repeat(3);
+        for start in 0..hay.len() {
+            for end in start..=hay.len() {
+                let h = &hay[start..end];
+                let plain = |comma: bool| {
+                    h.iter()
+                        .position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (comma && b == b','))
+                        .unwrap_or(h.len())
+                };
+                assert_eq!(find_special::<true>(h), plain(true), "{start}..{end}");
+                assert_eq!(find_special::<false>(h), plain(false), "{start}..{end}");
             }
         }
     }

@@ -11,11 +11,13 @@ use crate::json;
 use crate::messages::{Locale, message};
 use crate::reader::{Record, RecordReader};
 use crate::schema::{Column, valid_columns};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use crate::seen::{Key, Seen};
 
 /// Bytes looked at before deciding whether the input is text at all.
 const SNIFF_BYTES: usize = 512;
+
+/// A short row of the sheet; used only to size tables from a file's length.
+const BYTES_PER_ROW_GUESS: u64 = 120;
 
 const MAX_POSITION: usize = 100;
 const MAX_LOCATION: usize = 200;
@@ -158,8 +160,14 @@ impl Validator {
             Some(Column::Subject) => &mut c.subjects,
             _ => return Err(format!("{column} has no list of allowed values")),
         };
-        *list = values;
+        *list = crate::config::Allowed::new(values);
         Ok(())
+    }
+
+    /// Makes room up front for a file of about `bytes` bytes. Optional; it saves the browser's memory, which
+    /// keeps the high-water mark of every table that grew by doubling.
+    pub fn reserve_for(&mut self, bytes: u64) {
+        self.check.seen.reserve(usize::try_from(bytes / BYTES_PER_ROW_GUESS).unwrap_or(0));
     }
 
     /// Data rows so far, for a progress bar.
@@ -202,53 +210,6 @@ fn looks_binary(head: &[u8]) -> bool {
         || head.contains(&0)
 }
 
-/// A hasher for keys that are already 64-bit fingerprints: one multiply spreads them over the buckets.
-#[derive(Default)]
-struct FingerprintHasher(u64);
-
-impl Hasher for FingerprintHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
-/// The kinds of value that must not repeat across rows.
-#[derive(Clone, Copy)]
-enum Unique {
-    Phone = 1,
-    Email = 2,
-    UserName = 3,
-    ExternalId = 4,
-}
-
-/// First row and line that held each value, packed `row << 32 | line` (an entry is 16 bytes either way);
-/// bit 63 says that row's duplicate issue has been reported. Phones are exact (34 bits, the kind in the
-/// top bits); text is a 64-bit SipHash of its ASCII-lowercased bytes: with a million values the chance of
-/// any false match is about 3 in 10^8.
-type Seen = HashMap<u64, u64, BuildHasherDefault<FingerprintHasher>>;
-const REPORTED: u64 = 1 << 63;
-
-fn text_fingerprint(kind: Unique, s: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    h.write_u8(kind as u8);
-    let mut buf = [0u8; 64];
-    for piece in s.as_bytes().chunks(buf.len()) {
-        let lower = &mut buf[..piece.len()];
-        lower.copy_from_slice(piece);
-        lower.make_ascii_lowercase();
-        h.write(lower);
-    }
-    h.finish()
-}
-
 struct Header {
     /// For each column of the sheet, where it is in the file (0-based cell index).
     index: [Option<usize>; Column::ALL.len()],
@@ -258,16 +219,51 @@ struct Header {
     line: u64,
 }
 
+/// A row's cell for each column of the sheet.
+#[derive(Clone, Copy)]
+enum Cell<'a> {
+    /// The file has no such column.
+    Absent,
+    /// Not UTF-8.
+    Invalid,
+    /// `text` is `raw` trimmed; a short row's missing cells are blank.
+    Text { raw: &'a str, text: &'a str },
+}
+
+type Cells<'a> = [Cell<'a>; Column::ALL.len()];
+
+/// The row's cells by column, borrowed from the record. The whole record is checked as UTF-8 once (the
+/// common case); only when that fails, or a cell boundary splits a character, is each cell checked alone.
+fn cells_by_column<'a>(r: &Record<'a>, header: &Header) -> Cells<'a> {
+    let bytes = r.bytes();
+    let whole = std::str::from_utf8(bytes).ok();
+    let mut cells = [Cell::Absent; Column::ALL.len()];
+    for &(i, c) in &header.order {
+        let Some(span) = r.span(i) else {
+            cells[c as usize] = Cell::Text { raw: "", text: "" };
+            continue;
+        };
+        let text = match whole {
+            Some(w) => w.get(span.clone()),
+            None => None,
+        }
+        .or_else(|| std::str::from_utf8(&bytes[span]).ok());
+        cells[c as usize] = match text {
+            Some(raw) => Cell::Text { raw, text: fields::trim(raw) },
+            None => Cell::Invalid,
+        };
+    }
+    cells
+}
+
 struct Checker {
     config: Config,
-    header: Option<Header>,
+    /// Boxed: it is taken out of `self` and put back for every row.
+    header: Option<Box<Header>>,
     summary: Summary,
     issues: Vec<Issue>,
     seen: Seen,
     last_error_row: u64,
-    /// Scratch: this row's cells as text (invalid UTF-8 cells are None).
-    cells: Vec<Option<(usize, usize)>>,
-    text: String,
 }
 
 impl Checker {
@@ -279,8 +275,6 @@ impl Checker {
             issues: Vec::new(),
             seen: Seen::default(),
             last_error_row: 0,
-            cells: Vec::new(),
-            text: String::new(),
         }
     }
 
@@ -328,6 +322,7 @@ impl Checker {
         }
         self.summary.rows += 1;
         let row = self.summary.rows;
+        self.seen.row_line(row, r.line);
         if row == self.config.max_rows + 1 {
             self.file_issue(Code::TooManyRows, Some(r.line), None, Some(self.config.max_rows.to_string()));
         }
@@ -365,7 +360,7 @@ impl Checker {
         } else if !has(Column::Phone) && !has(Column::UserName) {
             self.file_issue(Code::MissingColumn, Some(r.line), None, Some("phone / userName".into()));
         }
-        self.header = Some(header);
+        self.header = Some(Box::new(header));
     }
 
     fn issue(&mut self, row: u64, line: u64, column: Column, code: Code, value: &str, param: Option<String>) {
@@ -403,49 +398,25 @@ impl Checker {
                 param: None,
             });
         }
-        // The row as text: one copy, then each cell is a slice of it. Invalid UTF-8 makes that cell None.
-        let mut text = std::mem::take(&mut self.text);
-        let mut cells = std::mem::take(&mut self.cells);
-        text.clear();
-        cells.clear();
-        for raw in r.iter() {
-            let start = text.len();
-            match std::str::from_utf8(raw) {
-                Ok(s) => {
-                    text.push_str(s);
-                    cells.push(Some((start, text.len())));
-                }
-                Err(_) => cells.push(None),
-            }
-        }
-        let cell = |c: Column| -> Option<&str> {
-            let i = header.index[c as usize]?;
-            match cells.get(i) {
-                Some(Some((s, e))) => Some(&text[*s..*e]),
-                Some(None) => None,
-                None => Some(""), // a short row: the missing cells are blank
-            }
-        };
+        let cells = cells_by_column(r, &header);
         for &(i, c) in &header.order {
-            if matches!(cells.get(i), Some(None)) {
+            if matches!(cells[c as usize], Cell::Invalid) {
                 let lossy = String::from_utf8_lossy(r.get(i).unwrap_or_default()).into_owned();
                 self.issue(row, line, c, Code::InvalidUtf8, &lossy, None);
             }
         }
-        self.fields(row, line, &header, &cell);
+        self.fields(row, line, &header, &cells);
         self.header = Some(header);
-        self.text = text;
-        self.cells = cells;
     }
 
-    fn fields<'t>(&mut self, row: u64, line: u64, header: &Header, cell: &dyn Fn(Column) -> Option<&'t str>) {
+    fn fields(&mut self, row: u64, line: u64, header: &Header, cells: &Cells<'_>) {
         let today = self.config.today;
         let mut phone_given = false;
         let mut email_given = false;
         let mut user_name_given = false;
         for &(_, c) in &header.order {
-            let Some(v) = cell(c) else { continue };
-            let blank = fields::trim(v).is_empty();
+            let Cell::Text { raw, text: v } = cells[c as usize] else { continue };
+            let blank = v.is_empty();
             let result: Result<(), FieldError> = match c {
                 Column::FirstName | Column::LastName => match PersonName::parse(v) {
                     Ok(None) if c == Column::FirstName => Err(FieldError { code: Code::Required, param: None }),
@@ -455,7 +426,7 @@ impl Checker {
                     phone_given = !blank;
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
-                            self.unique(row, line, c, v, ((Unique::Phone as u64) << 60) | p.as_u64());
+                            self.unique(row, line, c, v, Key::Phone(p.as_u64()));
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -465,7 +436,7 @@ impl Checker {
                     email_given = !blank;
                     match Email::parse(v) {
                         Ok(Some(e)) => {
-                            self.unique(row, line, c, v, text_fingerprint(Unique::Email, e.as_ref()));
+                            self.unique(row, line, c, v, Key::Email(e.as_ref()));
                             Ok(())
                         }
                         r => r.map(drop),
@@ -475,13 +446,13 @@ impl Checker {
                     user_name_given = !blank;
                     match UserName::parse(v) {
                         Ok(Some(u)) => {
-                            self.unique(row, line, c, v, text_fingerprint(Unique::UserName, u.as_ref()));
+                            self.unique(row, line, c, v, Key::UserName(u.as_ref()));
                             Ok(())
                         }
                         r => r.map(drop),
                     }
                 }
-                Column::Password => match Password::parse(v) {
+                Column::Password => match Password::parse(raw) {
                     Ok(Some(_)) => {
                         self.issue(row, line, c, Code::PasswordInFile, "", None);
                         Ok(())
@@ -502,7 +473,7 @@ impl Checker {
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
                     if r.is_ok() && !blank {
-                        self.unique(row, line, c, v, text_fingerprint(Unique::ExternalId, fields::trim(v)));
+                        self.unique(row, line, c, v, Key::ExternalId(v));
                     }
                     r
                 }
@@ -519,22 +490,22 @@ impl Checker {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
         }
-        self.row_rules(row, line, header, cell, phone_given, email_given, user_name_given);
+        self.row_rules(row, line, header, cells, phone_given, email_given, user_name_given);
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn row_rules<'t>(
+    fn row_rules(
         &mut self,
         row: u64,
         line: u64,
         header: &Header,
-        cell: &dyn Fn(Column) -> Option<&'t str>,
+        cells: &Cells<'_>,
         phone: bool,
         email: bool,
         user_name: bool,
     ) {
         let has = |c: Column| header.index[c as usize].is_some();
-        let filled = |c: Column| cell(c).is_some_and(|v| !fields::trim(v).is_empty());
+        let filled = |c: Column| matches!(cells[c as usize], Cell::Text { text, .. } if !text.is_empty());
         if !phone && !email && (has(Column::Phone) || has(Column::Email)) {
             let c = if has(Column::Phone) { Column::Phone } else { Column::Email };
             self.issue(row, line, c, Code::PhoneOrEmailRequired, "", None);
@@ -561,32 +532,22 @@ impl Checker {
         }
     }
 
-    /// Records that `row` holds the value with fingerprint `key`; flags both rows when another row has it.
-    fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: u64) {
-        match self.seen.get_mut(&key) {
-            None => {
-                let packed = (row.min(u64::from(u32::MAX >> 1)) << 32) | line.min(u64::from(u32::MAX));
-                self.seen.insert(key, packed);
-            }
-            Some(first) => {
-                let first_row = (*first & !REPORTED) >> 32;
-                let first_line = *first & u64::from(u32::MAX);
-                let first_reported = *first & REPORTED != 0;
-                *first |= REPORTED;
-                if !first_reported {
-                    // The earlier row learns of the duplicate only now.
-                    self.push_issue(Issue {
-                        row: Some(first_row),
-                        line: Some(first_line),
-                        column: Some(column),
-                        code: Code::DuplicateInFile,
-                        value: Some(shorten(fields::trim(value))),
-                        param: Some(row.to_string()),
-                    });
-                }
-                self.issue(row, line, column, Code::DuplicateInFile, value, Some(first_row.to_string()));
-            }
+    /// Records that `row` holds `key`; flags both rows when an earlier row has it too.
+    fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: Key<'_>) {
+        let Some(first) = self.seen.first_row(key, row) else { return };
+        if self.seen.report(first) {
+            // The earlier row learns of the duplicate only now.
+            let first_line = self.seen.line_of(first);
+            self.push_issue(Issue {
+                row: Some(first),
+                line: first_line,
+                column: Some(column),
+                code: Code::DuplicateInFile,
+                value: Some(shorten(value)),
+                param: Some(row.to_string()),
+            });
         }
+        self.issue(row, line, column, Code::DuplicateInFile, value, Some(first.to_string()));
     }
 
     fn finish(mut self) -> Report {

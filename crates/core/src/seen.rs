@@ -1,0 +1,133 @@
+//! Which row first held each value that must not repeat (phone, email, userName, externalId).
+//!
+//! A 1,000,000-row file in a browser must fit in 64 MiB, so entries are compact: a phone is exact and
+//! shares one u64 with its row (34 + 30 bits), text values are a 64-bit SipHash of their ASCII-lowercased
+//! bytes plus the row (12 bytes). With a million values the chance of any false match between texts is
+//! about 3 in 10^8. The line of every row is kept too (4 bytes a row), so that the first of two duplicate
+//! rows can be reported with its line when the second one turns up.
+
+use hashbrown::HashTable;
+use std::hash::Hasher;
+
+const ROW_BITS: u32 = 30;
+const ROW_MASK: u64 = (1 << ROW_BITS) - 1;
+
+/// What must be unique, and which kind of value it is (texts of different kinds never match).
+#[derive(Debug, Clone, Copy)]
+pub enum Key<'a> {
+    Phone(u64),
+    Email(&'a str),
+    UserName(&'a str),
+    ExternalId(&'a str),
+}
+
+#[derive(Default)]
+pub struct Seen {
+    phones: HashTable<u64>,
+    texts: HashTable<[u32; 3]>,
+    /// `lines[row - 1]`: the physical line on which data row `row` starts.
+    lines: Vec<u32>,
+    /// One bit per row: its duplicate issue has been reported already.
+    reported: Vec<u64>,
+}
+
+fn mix(n: u64) -> u64 {
+    n.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+fn fingerprint(kind: u8, s: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    h.write_u8(kind);
+    let mut buf = [0u8; 64];
+    for piece in s.as_bytes().chunks(buf.len()) {
+        let lower = &mut buf[..piece.len()];
+        lower.copy_from_slice(piece);
+        lower.make_ascii_lowercase();
+        h.write(lower);
+    }
+    h.finish()
+}
+
+impl Seen {
+    /// Room for `rows` rows without growing: every row has a phone, about half have a text value.
+    pub fn reserve(&mut self, rows: usize) {
+        self.phones.reserve(rows, |e| mix(e >> ROW_BITS));
+        self.texts.reserve(rows / 2, |e| u64::from(e[0]) | u64::from(e[1]) << 32);
+        self.lines.reserve(rows);
+    }
+
+    /// Data row `row` (1-based, in order) starts on `line`.
+    pub fn row_line(&mut self, row: u64, line: u64) {
+        debug_assert_eq!(self.lines.len() as u64 + 1, row);
+        self.lines.push(u32::try_from(line).unwrap_or(u32::MAX));
+    }
+
+    pub fn line_of(&self, row: u64) -> Option<u64> {
+        let i = usize::try_from(row.checked_sub(1)?).ok()?;
+        self.lines.get(i).map(|&l| u64::from(l))
+    }
+
+    /// The earlier row that held `key`, or None (and `row` is remembered as holding it).
+    pub fn first_row(&mut self, key: Key<'_>, row: u64) -> Option<u64> {
+        if row > ROW_MASK {
+            return None; // past a billion rows duplicates are no longer tracked
+        }
+        match key {
+            Key::Phone(phone) => {
+                let hash = mix(phone);
+                match self.phones.find(hash, |e| e >> ROW_BITS == phone) {
+                    Some(e) => Some(e & ROW_MASK),
+                    None => {
+                        self.phones.insert_unique(hash, phone << ROW_BITS | row, |e| mix(e >> ROW_BITS));
+                        None
+                    }
+                }
+            }
+            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
+                let kind = match key {
+                    Key::Email(_) => 1,
+                    Key::UserName(_) => 2,
+                    _ => 3,
+                };
+                let fp = fingerprint(kind, s);
+                let (lo, hi) = (fp as u32, (fp >> 32) as u32);
+                match self.texts.find(fp, |e| e[0] == lo && e[1] == hi) {
+                    Some(e) => Some(u64::from(e[2])),
+                    None => {
+                        let hasher = |e: &[u32; 3]| u64::from(e[0]) | u64::from(e[1]) << 32;
+                        self.texts.insert_unique(fp, [lo, hi, row as u32], hasher);
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// Marks `row` as reported; true if it was not before.
+    pub fn report(&mut self, row: u64) -> bool {
+        let (word, bit) = ((row / 64) as usize, row % 64);
+        if self.reported.len() <= word {
+            self.reported.resize(word + 1, 0);
+        }
+        let fresh = self.reported[word] & (1 << bit) == 0;
+        self.reported[word] |= 1 << bit;
+        fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_first_row_of_each_kind() {
+        let mut s = Seen::default();
+        assert_eq!(s.first_row(Key::Phone(9_876_543_210), 1), None);
+        assert_eq!(s.first_row(Key::Email("A@x.in"), 2), None);
+        assert_eq!(s.first_row(Key::UserName("a@x.in"), 3), None, "a userName never matches an email");
+        assert_eq!(s.first_row(Key::Phone(9_876_543_210), 4), Some(1));
+        assert_eq!(s.first_row(Key::Email("a@X.IN"), 5), Some(2), "case-insensitive");
+        assert_eq!(s.first_row(Key::Phone(9_876_543_211), 6), None);
+        assert!(s.report(1) && !s.report(1) && s.report(64));
+    }
+}
