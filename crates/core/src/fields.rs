@@ -53,11 +53,16 @@ impl<'a> PersonName<'a> {
 
     /// Ok(None) for a blank cell: whether a name is required is the caller's rule.
     pub fn parse(cell: &'a str) -> Result<Option<Self>, FieldError> {
+        Self::parse_max(cell, Self::MAX_CHARS)
+    }
+
+    /// The same rules with another length limit (DIGIT's full `name` takes 100 characters).
+    pub fn parse_max(cell: &'a str, max_chars: usize) -> Result<Option<Self>, FieldError> {
         let s = trim(cell);
         if s.is_empty() {
             return Ok(None);
         }
-        check_len(s, 1, Self::MAX_CHARS)?;
+        check_len(s, 1, max_chars)?;
         let ok = if s.is_ascii() {
             s.bytes().all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'.' | b'\'' | b'-'))
         } else {
@@ -174,6 +179,12 @@ impl<'a> Email<'a> {
         let tld_ok =
             domain.rsplit('.').next().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
         if local_ok && domain_ok && labels >= 2 && tld_ok { Ok(Some(Email(s))) } else { Err(invalid()) }
+    }
+}
+
+impl AsRef<str> for PersonName<'_> {
+    fn as_ref(&self) -> &str {
+        self.0
     }
 }
 
@@ -423,7 +434,7 @@ impl Gender {
             "male" => Gender::Male,
             "female" => Gender::Female,
             "transgender" => Gender::Transgender,
-            "other" => Gender::Other,
+            "other" | "others" => Gender::Other,
             _ => return Err(FieldError::new(Code::InvalidGender)),
         };
         Ok(Some(g))

@@ -27,8 +27,25 @@ pub struct Seen {
     texts: HashTable<[u32; 3]>,
     /// `lines[row - 1]`: the physical line on which data row `row` starts.
     lines: Vec<u32>,
-    /// One bit per row: its duplicate issue has been reported already.
-    reported: Vec<u64>,
+    /// (row, kind) pairs whose duplicate issue has been reported already.
+    reported: Bits,
+}
+
+/// A growable set of small numbers, one bit each.
+#[derive(Default)]
+pub struct Bits(Vec<u64>);
+
+impl Bits {
+    /// Adds `n`; true if it was not there before.
+    pub fn insert(&mut self, n: u64) -> bool {
+        let (word, bit) = ((n / 64) as usize, n % 64);
+        if self.0.len() <= word {
+            self.0.resize(word + 1, 0);
+        }
+        let fresh = self.0[word] & (1 << bit) == 0;
+        self.0[word] |= 1 << bit;
+        fresh
+    }
 }
 
 fn mix(n: u64) -> u64 {
@@ -46,6 +63,17 @@ fn fingerprint(kind: u8, s: &str) -> u64 {
         h.write(lower);
     }
     h.finish()
+}
+
+impl Key<'_> {
+    fn kind(&self) -> u8 {
+        match self {
+            Key::Phone(_) => 0,
+            Key::Email(_) => 1,
+            Key::UserName(_) => 2,
+            Key::ExternalId(_) => 3,
+        }
+    }
 }
 
 impl Seen {
@@ -84,12 +112,7 @@ impl Seen {
                 }
             }
             Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
-                let kind = match key {
-                    Key::Email(_) => 1,
-                    Key::UserName(_) => 2,
-                    _ => 3,
-                };
-                let fp = fingerprint(kind, s);
+                let fp = fingerprint(key.kind(), s);
                 let (lo, hi) = (fp as u32, (fp >> 32) as u32);
                 match self.texts.find(fp, |e| e[0] == lo && e[1] == hi) {
                     Some(e) => Some(u64::from(e[2])),
@@ -103,15 +126,10 @@ impl Seen {
         }
     }
 
-    /// Marks `row` as reported; true if it was not before.
-    pub fn report(&mut self, row: u64) -> bool {
-        let (word, bit) = ((row / 64) as usize, row % 64);
-        if self.reported.len() <= word {
-            self.reported.resize(word + 1, 0);
-        }
-        let fresh = self.reported[word] & (1 << bit) == 0;
-        self.reported[word] |= 1 << bit;
-        fresh
+    /// Marks `row`'s duplicate of this kind of value as reported; true if it was not before. (A row can
+    /// repeat one row's phone and another row's email: each is reported.)
+    pub fn report(&mut self, row: u64, key: Key<'_>) -> bool {
+        self.reported.insert(row * 4 + key.kind() as u64)
     }
 }
 
@@ -128,6 +146,7 @@ mod tests {
         assert_eq!(s.first_row(Key::Phone(9_876_543_210), 4), Some(1));
         assert_eq!(s.first_row(Key::Email("a@X.IN"), 5), Some(2), "case-insensitive");
         assert_eq!(s.first_row(Key::Phone(9_876_543_211), 6), None);
-        assert!(s.report(1) && !s.report(1) && s.report(64));
+        let phone = Key::Phone(9_876_543_210);
+        assert!(s.report(1, phone) && !s.report(1, phone) && s.report(1, Key::Email("x")) && s.report(64, phone));
     }
 }

@@ -11,7 +11,7 @@ use crate::json;
 use crate::messages::{Locale, message};
 use crate::reader::{Record, RecordReader};
 use crate::schema::{Column, valid_columns};
-use crate::seen::{Key, Seen};
+use crate::seen::{Bits, Key, Seen};
 
 /// Bytes looked at before deciding whether the input is text at all.
 const SNIFF_BYTES: usize = 512;
@@ -185,7 +185,8 @@ impl Validator {
     }
 
     fn decide(&mut self) {
-        let binary = looks_binary(&self.sniff);
+        // Only the first SNIFF_BYTES decide, however the input was chunked.
+        let binary = looks_binary(&self.sniff[..self.sniff.len().min(SNIFF_BYTES)]);
         self.binary = Some(binary);
         let sniffed = std::mem::take(&mut self.sniff);
         if binary {
@@ -263,7 +264,9 @@ struct Checker {
     summary: Summary,
     issues: Vec<Issue>,
     seen: Seen,
-    last_error_row: u64,
+    rows_with_errors: Bits,
+    /// A record other than blank ones was read (the header, even a broken one).
+    saw_record: bool,
 }
 
 impl Checker {
@@ -274,7 +277,8 @@ impl Checker {
             summary: Summary::default(),
             issues: Vec::new(),
             seen: Seen::default(),
-            last_error_row: 0,
+            rows_with_errors: Bits::default(),
+            saw_record: false,
         }
     }
 
@@ -282,10 +286,10 @@ impl Checker {
         match issue.severity() {
             Severity::Error => {
                 self.summary.errors += 1;
+                // Issues of an earlier row can come late (duplicates), so rows are counted by a set.
                 if let Some(row) = issue.row
-                    && row != self.last_error_row
+                    && self.rows_with_errors.insert(row)
                 {
-                    self.last_error_row = row;
                     self.summary.rows_with_errors += 1;
                 }
             }
@@ -301,6 +305,9 @@ impl Checker {
     }
 
     fn record(&mut self, r: &Record<'_>) {
+        if !r.is_blank() || r.unterminated_quote {
+            self.saw_record = true;
+        }
         if r.unterminated_quote {
             let row = self.header.as_ref().map(|_| self.summary.rows + 1);
             self.push_issue(Issue {
@@ -426,7 +433,7 @@ impl Checker {
                     phone_given = !blank;
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
-                            self.unique(row, line, c, v, Key::Phone(p.as_u64()));
+                            self.unique(row, line, c, p.as_ref(), Key::Phone(p.as_u64()));
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -532,10 +539,13 @@ impl Checker {
         }
     }
 
-    /// Records that `row` holds `key`; flags both rows when an earlier row has it too.
+    /// Records that `row` holds `key`; flags both rows when an earlier row has it too. Both issues show the
+    /// value as compared (a phone's 10 digits; text as written in the later row): the earlier row's own
+    /// spelling is not kept, and it is the same value.
     fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: Key<'_>) {
         let Some(first) = self.seen.first_row(key, row) else { return };
-        if self.seen.report(first) {
+        let shown = shorten(value);
+        if self.seen.report(first, key) {
             // The earlier row learns of the duplicate only now.
             let first_line = self.seen.line_of(first);
             self.push_issue(Issue {
@@ -543,15 +553,22 @@ impl Checker {
                 line: first_line,
                 column: Some(column),
                 code: Code::DuplicateInFile,
-                value: Some(shorten(value)),
+                value: Some(shown.clone()),
                 param: Some(row.to_string()),
             });
         }
-        self.issue(row, line, column, Code::DuplicateInFile, value, Some(first.to_string()));
+        self.push_issue(Issue {
+            row: Some(row),
+            line: Some(line),
+            column: Some(column),
+            code: Code::DuplicateInFile,
+            value: Some(shown),
+            param: Some(first.to_string()),
+        });
     }
 
     fn finish(mut self) -> Report {
-        if self.header.is_none() && self.issues.iter().all(|i| i.code != Code::NotCsv) {
+        if !self.saw_record && self.issues.iter().all(|i| i.code != Code::NotCsv) {
             // Nothing but blank lines (or nothing at all).
             self.file_issue(Code::EmptyFile, None, None, None);
         } else if self.header.is_some() && self.summary.rows == 0 {
@@ -571,7 +588,8 @@ impl Checker {
                 param: Some(cap.to_string()),
             });
         }
-        let place = |c: Option<Column>| c.map_or(0, |c| c as usize + 1);
+        let header = self.header.as_deref();
+        let place = |c: Option<Column>| c.and_then(|c| header?.index[c as usize]).map_or(0, |i| i + 1);
         self.issues.sort_by_key(|i| (i.row.is_some(), i.row, place(i.column), i.code));
         Report { summary: self.summary, issues: self.issues }
     }
