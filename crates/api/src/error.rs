@@ -1,52 +1,85 @@
-//! One error type for every handler: a status, a stable code, a message for people, and DIGIT's envelope.
+//! One error type for every handler: a status, a stable code, a message for people, and DIGIT's envelope
+//! `{"ResponseInfo":…, "Errors":[{"code","message","description","params"}]}`. The cause of an internal
+//! failure is logged, never sent.
 
 use serde_json::json;
 use worker::Response;
 
-#[derive(Debug, thiserror::Error)]
-pub enum ApiError {
-    #[error("not found")]
-    NotFound,
-    #[error("method not allowed")]
-    MethodNotAllowed,
-    /// A failure of ours or of a binding; the cause is logged, never sent.
-    #[error("internal error: {0}")]
-    Internal(String),
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub params: Vec<String>,
+    /// For `/user/oauth/token`: OAuth's `error` field, which DIGIT's clients read.
+    pub oauth: Option<&'static str>,
+    /// Logged, not returned.
+    cause: Option<String>,
 }
 
 impl ApiError {
-    fn status_code_message(&self) -> (u16, &'static str, &'static str) {
-        match self {
-            ApiError::NotFound => (404, "NotFound", "No such resource"),
-            ApiError::MethodNotAllowed => (405, "MethodNotAllowed", "This method is not allowed here"),
-            ApiError::Internal(_) => (500, "InternalError", "Something went wrong on our side; please try again"),
-        }
+    pub fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into(), params: Vec::new(), oauth: None, cause: None }
     }
 
-    /// The DIGIT error envelope; internals are logged, not returned.
-    pub fn into_response(self) -> Response {
-        let (status, code, message) = self.status_code_message();
-        if status >= 500 {
-            worker::console_error!("{self}");
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(400, code, message)
+    }
+
+    /// A field failed: the message names it, and `params` carries the field path.
+    pub fn invalid_field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        let field = field.into();
+        let mut e = Self::new(400, "InvalidField", format!("{field}: {}", message.into()));
+        e.params.push(field);
+        e
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(401, "Unauthorized", "A valid access token is required")
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::new(403, "Forbidden", message)
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(404, "NotFound", "No such resource")
+    }
+
+    pub fn method_not_allowed() -> Self {
+        Self::new(405, "MethodNotAllowed", "This method is not allowed here")
+    }
+
+    pub fn internal(cause: impl Into<String>) -> Self {
+        let mut e = Self::new(500, "InternalError", "Something went wrong on our side; please try again");
+        e.cause = Some(cause.into());
+        e
+    }
+
+    pub fn with_oauth(mut self, error: &'static str) -> Self {
+        self.oauth = Some(error);
+        self
+    }
+
+    /// The response; internal causes are logged here.
+    pub fn into_response(self) -> worker::Result<Response> {
+        if let Some(cause) = &self.cause {
+            worker::console_error!("{} {}: {cause}", self.status, self.code);
         }
-        let body = json!({
+        let mut body = json!({
             "ResponseInfo": { "status": "failed" },
-            "Errors": [{ "code": code, "message": message, "description": message, "params": [] }],
+            "Errors": [{ "code": self.code, "message": self.message, "description": self.message, "params": self.params }],
         });
-        match Response::from_json(&body) {
-            Ok(r) => r.with_status(status),
-            // Serialising a literal cannot fail; if it ever did, the status still tells the truth.
-            Err(_) => Response::empty().map(|r| r.with_status(status)).unwrap_or_else(|_| unreachable_response()),
+        if let Some(error) = self.oauth {
+            body["error"] = json!(error);
+            body["error_description"] = json!(self.message);
         }
+        Ok(Response::from_json(&body)?.with_status(self.status))
     }
-}
-
-fn unreachable_response() -> Response {
-    Response::error("error", 500).expect("a plain response can always be built")
 }
 
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
-        ApiError::Internal(e.to_string())
+        ApiError::internal(e.to_string())
     }
 }

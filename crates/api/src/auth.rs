@@ -1,0 +1,189 @@
+//! Who is calling: access tokens (256-bit random, only their SHA-256 stored), sessions, and what a caller
+//! may do to whom. Tenants form a tree by prefix: `pb` holds `pb.demo`.
+
+use crate::config::{Settings, now_secs};
+use crate::db::{Db, int, text};
+use crate::error::ApiError;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use worker::Request;
+
+/// Roles that make an EMPLOYEE an administrator of its tenant's subtree.
+pub const ADMIN_ROLES: &[&str] = &["SUPERUSER", "STATE_ADMIN", "DIVISION_ADMIN", "GP_ADMIN", "HRMS_ADMIN"];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserType {
+    Citizen,
+    Employee,
+    System,
+}
+
+impl UserType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_uppercase().as_str() {
+            "CITIZEN" => Some(UserType::Citizen),
+            "EMPLOYEE" => Some(UserType::Employee),
+            "SYSTEM" => Some(UserType::System),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserType::Citizen => "CITIZEN",
+            UserType::Employee => "EMPLOYEE",
+            UserType::System => "SYSTEM",
+        }
+    }
+}
+
+/// `child` is `parent` or below it.
+pub fn in_subtree(parent: &str, child: &str) -> bool {
+    child == parent
+        || (child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'.')
+}
+
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub id: i64,
+    pub uuid: String,
+    pub tenant_id: String,
+    pub user_type: UserType,
+    pub roles: Vec<String>,
+    pub session_id: String,
+}
+
+impl Caller {
+    pub fn is_admin(&self) -> bool {
+        self.user_type == UserType::System
+            || (self.user_type == UserType::Employee && self.roles.iter().any(|r| ADMIN_ROLES.contains(&r.as_str())))
+    }
+
+    /// May create, see and change users of `tenant`.
+    pub fn manages(&self, tenant: &str) -> bool {
+        self.is_admin() && in_subtree(&self.tenant_id, tenant)
+    }
+
+    /// May create a user of this type: SYSTEM users only by SYSTEM callers.
+    pub fn may_create_type(&self, t: UserType) -> bool {
+        self.is_admin() && (t != UserType::System || self.user_type == UserType::System)
+    }
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
+        out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
+    }
+    out
+}
+
+/// 32 random bytes, hex: a token nobody can guess.
+pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A random (version 4) UUID.
+pub fn uuid_v4() -> Result<String, ApiError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
+}
+
+/// The access token of a request: `Authorization: Bearer …`, else `RequestInfo.authToken`, else the
+/// `access_token` query parameter (DIGIT's `_details` and `_logout` use it).
+pub fn token_of(req: &Request, request_info_token: Option<&str>) -> Option<String> {
+    let bearer = req.headers().get("authorization").ok().flatten().and_then(|h| {
+        let (scheme, token) = h.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
+    });
+    bearer
+        .or_else(|| request_info_token.map(str::to_string))
+        .or_else(|| req.url().ok()?.query_pairs().find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned()))
+        .filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+#[derive(Deserialize)]
+struct CallerRow {
+    id: i64,
+    uuid: String,
+    tenant_id: String,
+    #[serde(rename = "type")]
+    user_type: String,
+    roles: Option<String>,
+    session_id: String,
+}
+
+/// The caller of a request, or None when it carries no valid token.
+pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, ApiError> {
+    let Some(token) = token else { return Ok(None) };
+    let row: Option<CallerRow> = db
+        .first(
+            "SELECT u.id, u.uuid, u.tenant_id, u.type, s.session_id,
+                    (SELECT group_concat(code) FROM user_roles WHERE user_id = u.id) AS roles
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = ?1 AND s.kind = 'access' AND s.expires_at > ?2 AND u.active = 1",
+            &[text(&sha256_hex(&token)), int(now_secs() as i64)],
+        )
+        .await?;
+    Ok(row.and_then(|r| {
+        Some(Caller {
+            id: r.id,
+            uuid: r.uuid,
+            tenant_id: r.tenant_id,
+            user_type: UserType::parse(&r.user_type)?,
+            roles: r.roles.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            session_id: r.session_id,
+        })
+    }))
+}
+
+pub async fn require(db: &Db, token: Option<String>) -> Result<Caller, ApiError> {
+    caller(db, token).await?.ok_or_else(ApiError::unauthorized)
+}
+
+pub struct Tokens {
+    pub access: String,
+    pub refresh: String,
+    pub expires_in: u64,
+}
+
+/// A new session for `user_id`: an access token and a refresh token.
+pub async fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<Tokens, ApiError> {
+    let (access, refresh, session) = (random_hex(32)?, random_hex(32)?, random_hex(16)?);
+    let now = now_secs();
+    let insert = "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    db.batch(vec![
+        db.stmt(
+            insert,
+            &[
+                text(&sha256_hex(&access)),
+                text("access"),
+                text(&session),
+                int(user_id),
+                int((now + s.access_token_secs) as i64),
+            ],
+        )?,
+        db.stmt(
+            insert,
+            &[
+                text(&sha256_hex(&refresh)),
+                text("refresh"),
+                text(&session),
+                int(user_id),
+                int((now + s.refresh_token_secs) as i64),
+            ],
+        )?,
+        // Expired sessions of this user go as new ones come.
+        db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", &[int(user_id), int(now as i64)])?,
+    ])
+    .await?;
+    Ok(Tokens { access, refresh, expires_in: s.access_token_secs })
+}

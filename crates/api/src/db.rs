@@ -1,0 +1,53 @@
+//! A thin handle on the D1 binding: bound parameters only (never SQL built from values), rows as serde
+//! types, and one `batch` per atomic write.
+
+use crate::error::ApiError;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, D1Result, Env};
+
+pub struct Db(D1Database);
+
+pub fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+pub fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+/// D1 numbers are JavaScript numbers: exact up to 2^53.
+pub fn int(n: i64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+pub fn boolean(b: bool) -> JsValue {
+    int(i64::from(b))
+}
+
+impl Db {
+    pub fn new(env: &worker::Env) -> Result<Self, ApiError> {
+        Ok(Db(Env::d1(env, "DB")?))
+    }
+
+    pub fn stmt(&self, sql: &str, params: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+        Ok(self.0.prepare(sql).bind(params)?)
+    }
+
+    pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> Result<Option<T>, ApiError> {
+        Ok(self.stmt(sql, params)?.first::<T>(None).await?)
+    }
+
+    pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[JsValue]) -> Result<Vec<T>, ApiError> {
+        Ok(self.stmt(sql, params)?.all().await?.results::<T>()?)
+    }
+
+    pub async fn run(&self, sql: &str, params: &[JsValue]) -> Result<D1Result, ApiError> {
+        Ok(self.stmt(sql, params)?.run().await?)
+    }
+
+    /// All the statements, or none: a D1 batch is one transaction.
+    pub async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<D1Result>, ApiError> {
+        Ok(self.0.batch(statements).await?)
+    }
+}

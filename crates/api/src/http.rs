@@ -1,0 +1,77 @@
+//! Reading requests: size limit, content type, JSON or form bodies, the DIGIT `RequestInfo`. Every
+//! failure here is the client's, and gets a 4xx that says what was wrong.
+
+use crate::error::ApiError;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use worker::{Request, Response};
+
+/// Bodies larger than this are refused before parsing (1 MiB; see `MAX_BODY_BYTES`).
+pub const DEFAULT_MAX_BODY: usize = 1 << 20;
+
+fn content_type(req: &Request) -> String {
+    req.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase()
+}
+
+async fn body(req: &mut Request, max: usize) -> Result<Vec<u8>, ApiError> {
+    let declared = req.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<usize>().ok());
+    if declared.is_some_and(|n| n > max) {
+        return Err(too_large(max));
+    }
+    let bytes =
+        req.bytes().await.map_err(|_| ApiError::bad_request("InvalidBody", "The request body could not be read"))?;
+    if bytes.len() > max {
+        return Err(too_large(max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(max: usize) -> ApiError {
+    ApiError::new(413, "PayloadTooLarge", format!("The request body is larger than {max} bytes"))
+}
+
+/// A JSON body of type `T` (unknown fields are ignored: DIGIT clients send many).
+pub async fn json<T: DeserializeOwned>(req: &mut Request, max: usize) -> Result<T, ApiError> {
+    if !content_type(req).starts_with("application/json") {
+        return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/json"));
+    }
+    let bytes = body(req, max).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        // serde's message names the field and the position; it holds nothing internal.
+        ApiError::bad_request("InvalidJson", format!("The body is not the expected JSON: {e}"))
+    })
+}
+
+/// A form-encoded body (`/user/oauth/token`), or the query string when the body is empty.
+pub async fn form(req: &mut Request, max: usize) -> Result<Vec<(String, String)>, ApiError> {
+    let ct = content_type(req);
+    let bytes = body(req, max).await?;
+    if !bytes.is_empty() && !ct.starts_with("application/x-www-form-urlencoded") {
+        return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/x-www-form-urlencoded"));
+    }
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+    if let Ok(url) = req.url() {
+        pairs.extend(url.query_pairs().into_owned());
+    }
+    Ok(pairs)
+}
+
+pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+}
+
+/// DIGIT's `RequestInfo`: only the token matters here.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RequestInfo {
+    pub auth_token: Option<String>,
+}
+
+/// `ResponseInfo` as DIGIT answers it.
+pub fn response_info() -> serde_json::Value {
+    serde_json::json!({ "apiId": "enrol", "ver": "1.0", "ts": worker::Date::now().as_millis(), "status": "successful" })
+}
+
+pub fn ok_json<T: Serialize>(value: &T) -> Result<Response, ApiError> {
+    Ok(Response::from_json(value)?)
+}

@@ -1,0 +1,213 @@
+//! Logging in and out, DIGIT style: `POST /user/oauth/token` (password and refresh_token grants),
+//! `POST /user/_logout`, `POST /user/_details`.
+//!
+//! Unknown users cost the same Argon2id verification as wrong passwords, and get the same answer, so that
+//! neither the answer nor its timing tells whether a user name exists. Failed logins are counted in D1:
+//! `lockout_max_failures` within `lockout_window_secs` lock the account for `lockout_secs`.
+
+use crate::auth::{self, UserType, sha256_hex};
+use crate::config::{Settings, now_secs};
+use crate::db::{Db, int, text};
+use crate::error::ApiError;
+use crate::http::{self, RequestInfo, field, response_info};
+use crate::users::model::UserRow;
+use crate::users::{find, select_users};
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Request, Response};
+
+fn invalid_credentials() -> ApiError {
+    ApiError::bad_request("InvalidCredentials", "Invalid login credentials").with_oauth("invalid_grant")
+}
+
+fn locked() -> ApiError {
+    ApiError::bad_request("AccountLocked", "Account locked").with_oauth("invalid_grant")
+}
+
+fn inactive() -> ApiError {
+    ApiError::bad_request("AccountInactive", "Please activate your account").with_oauth("invalid_grant")
+}
+
+#[derive(Deserialize)]
+struct PasswordRow {
+    password_hash: Option<String>,
+}
+
+pub async fn token(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let form = http::form(&mut req, s.max_body_bytes).await?;
+    match field(&form, "grant_type") {
+        Some("password") => password_grant(&form, db, s).await,
+        Some("refresh_token") => refresh_grant(&form, db, s).await,
+        Some(_) => Err(ApiError::bad_request("UnsupportedGrantType", "grant_type is password or refresh_token")
+            .with_oauth("unsupported_grant_type")),
+        None => Err(ApiError::bad_request("InvalidRequest", "grant_type is required").with_oauth("invalid_request")),
+    }
+}
+
+async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let missing =
+        |f: &str| ApiError::bad_request("InvalidRequest", format!("{f} is required")).with_oauth("invalid_request");
+    let username =
+        field(form, "username").map(str::trim).filter(|u| !u.is_empty()).ok_or_else(|| missing("username"))?;
+    let password = field(form, "password").filter(|p| !p.is_empty()).ok_or_else(|| missing("password"))?;
+    let tenant = field(form, "tenantId").map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| missing("tenantId"))?;
+    if username.len() > 256 || password.len() > 1024 {
+        return Err(invalid_credentials());
+    }
+    // DIGIT's userType: EMPLOYEE logins also find SYSTEM users.
+    let types: &[&str] = match field(form, "userType").map(UserType::parse) {
+        None => &["CITIZEN", "EMPLOYEE", "SYSTEM"],
+        Some(Some(UserType::Citizen)) => &["CITIZEN"],
+        Some(Some(UserType::Employee)) => &["EMPLOYEE", "SYSTEM"],
+        Some(Some(UserType::System)) => &["SYSTEM"],
+        Some(None) => {
+            return Err(ApiError::bad_request("InvalidRequest", "userType is CITIZEN or EMPLOYEE")
+                .with_oauth("invalid_request"));
+        }
+    };
+    let types = json!(types).to_string();
+    let user: Option<UserRow> = db
+        .first(
+            concat!(
+                select_users!(),
+                " WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
+               AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
+            ),
+            &[text(tenant), text(username), text(&types)],
+        )
+        .await?;
+    let Some(user) = user else {
+        enrol_password::verify_dummy(password);
+        return Err(invalid_credentials());
+    };
+    let hash: Option<PasswordRow> = db.first("SELECT password_hash FROM users WHERE id = ?1", &[int(user.id)]).await?;
+    let hash = hash.and_then(|h| h.password_hash);
+    let ok = match &hash {
+        Some(h) => enrol_password::verify(password, h),
+        None => {
+            enrol_password::verify_dummy(password);
+            false
+        }
+    };
+    let now = now_secs();
+    if user.locked(now) {
+        return Err(locked());
+    }
+    if !ok {
+        return Err(record_failure(db, &user, now, s).await?);
+    }
+    if user.active != 1 {
+        return Err(inactive());
+    }
+    // Success: the count starts again, and an expired lock is cleared.
+    db.batch(vec![
+        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
+        db.stmt(
+            "UPDATE users SET account_locked = 0, locked_until = NULL WHERE id = ?1 AND account_locked = 1",
+            &[int(user.id)],
+        )?,
+    ])
+    .await?;
+    answer_tokens(db, &user, s).await
+}
+
+/// Counts a failed login; the answer is "Account locked" when this one locks the account.
+async fn record_failure(db: &Db, user: &UserRow, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let since = now.saturating_sub(s.lockout_window_secs) as i64;
+    db.batch(vec![
+        db.stmt("DELETE FROM login_failures WHERE user_id = ?1 AND at <= ?2", &[int(user.id), int(since)])?,
+        db.stmt("INSERT INTO login_failures (user_id, at) VALUES (?1, ?2)", &[int(user.id), int(now as i64)])?,
+    ])
+    .await?;
+    let count: Option<Count> = db
+        .first("SELECT count(*) AS n FROM login_failures WHERE user_id = ?1 AND at > ?2", &[int(user.id), int(since)])
+        .await?;
+    if count.is_some_and(|c| c.n >= i64::from(s.lockout_max_failures)) {
+        db.batch(vec![
+            db.stmt(
+                "UPDATE users SET account_locked = 1, locked_until = ?2 WHERE id = ?1",
+                &[int(user.id), int((now + s.lockout_secs) as i64)],
+            )?,
+            db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
+        ])
+        .await?;
+        return Ok(locked());
+    }
+    Ok(invalid_credentials())
+}
+
+async fn answer_tokens(db: &Db, user: &UserRow, s: &Settings) -> Result<Response, ApiError> {
+    let t = auth::issue(db, user.id, s).await?;
+    http::ok_json(&json!({
+        "access_token": t.access,
+        "token_type": "bearer",
+        "refresh_token": t.refresh,
+        "expires_in": t.expires_in,
+        "scope": "read",
+        "ResponseInfo": response_info(),
+        "UserRequest": user.to_json(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct RefreshRow {
+    user_id: i64,
+    session_id: String,
+}
+
+async fn refresh_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let token = field(form, "refresh_token").filter(|t| !t.is_empty() && t.len() <= 256);
+    let invalid = || ApiError::bad_request("InvalidRefreshToken", "Invalid refresh token").with_oauth("invalid_grant");
+    let token = token.ok_or_else(invalid)?;
+    let row: Option<RefreshRow> = db
+        .first(
+            "SELECT user_id, session_id FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' AND expires_at > ?2",
+            &[text(&sha256_hex(token)), int(now_secs() as i64)],
+        )
+        .await?;
+    let row = row.ok_or_else(invalid)?;
+    let user = find(db, Some(row.user_id), None)
+        .await?
+        .filter(|u| u.active == 1 && !u.locked(now_secs()))
+        .ok_or_else(invalid)?;
+    // A refresh token is used once: its session ends and a new one begins.
+    db.run("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)]).await?;
+    answer_tokens(db, &user, s).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+struct MaybeRequestInfo {
+    #[serde(default)]
+    request_info: RequestInfo,
+}
+
+/// The token of `_logout`/`_details`: header, query, or a JSON body's RequestInfo (the body is optional).
+async fn token_from(req: &mut Request, s: &Settings) -> Result<Option<String>, ApiError> {
+    let has_json = req.headers().get("content-type").ok().flatten().is_some_and(|c| c.starts_with("application/json"));
+    let body: MaybeRequestInfo =
+        if has_json { http::json(req, s.max_body_bytes).await? } else { MaybeRequestInfo::default() };
+    Ok(auth::token_of(req, body.request_info.auth_token.as_deref()))
+}
+
+/// `POST /user/_logout`: ends the session of the token (access and refresh).
+pub async fn logout(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let token = token_from(&mut req, s).await?;
+    let caller = auth::require(db, token).await?;
+    db.run("DELETE FROM sessions WHERE session_id = ?1", &[text(&caller.session_id)]).await?;
+    http::ok_json(&json!({ "ResponseInfo": { "status": "Logout successfully" } }))
+}
+
+/// `POST /user/_details?access_token=…`: who the token belongs to.
+pub async fn details(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let token = token_from(&mut req, s).await?;
+    let caller = auth::require(db, token).await?;
+    let user = find(db, Some(caller.id), None).await?.ok_or_else(ApiError::unauthorized)?;
+    let mut body = user.to_json();
+    body["ResponseInfo"] = response_info();
+    http::ok_json(&body)
+}

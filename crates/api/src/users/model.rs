@@ -1,0 +1,436 @@
+//! DIGIT's user, in and out. A request's `UserInput` becomes a `NewUser` (or a `Changes`) only through
+//! parsing every field; D1 rows are `UserRow` and become DIGIT's JSON in `UserRow::to_json`. Field rules
+//! shared with the CSV (names, phones, emails, user names, passwords, dates, gender) are enrol-core's.
+
+use crate::auth::UserType;
+use crate::config::now_secs;
+use crate::error::ApiError;
+use enrol_core::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
+use enrol_core::{Code, Date};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleInput {
+    pub code: Option<String>,
+    pub name: Option<String>,
+    pub tenant_id: Option<String>,
+}
+
+/// A user as a request carries it; every field optional, so that the error can name what is missing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInput {
+    pub id: Option<i64>,
+    pub uuid: Option<String>,
+    pub tenant_id: Option<String>,
+    pub user_name: Option<String>,
+    pub password: Option<String>,
+    pub salutation: Option<String>,
+    pub name: Option<String>,
+    pub gender: Option<String>,
+    pub mobile_number: Option<String>,
+    pub email_id: Option<String>,
+    pub alt_contact_number: Option<String>,
+    pub pan: Option<String>,
+    pub aadhaar_number: Option<String>,
+    pub dob: Option<String>,
+    pub father_or_husband_name: Option<String>,
+    pub blood_group: Option<String>,
+    pub permanent_address: Option<String>,
+    pub permanent_city: Option<String>,
+    pub permanent_pin_code: Option<String>,
+    pub correspondence_address: Option<String>,
+    pub correspondence_city: Option<String>,
+    pub correspondence_pin_code: Option<String>,
+    pub locale: Option<String>,
+    #[serde(rename = "type")]
+    pub user_type: Option<String>,
+    pub active: Option<bool>,
+    pub account_locked: Option<bool>,
+    pub roles: Option<Vec<RoleInput>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Role {
+    pub code: String,
+    pub name: String,
+    pub tenant_id: String,
+}
+
+/// The optional profile fields, checked; None is "not given".
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub salutation: Option<String>,
+    pub gender: Option<&'static str>,
+    pub email_id: Option<String>,
+    pub alt_contact_number: Option<String>,
+    pub pan: Option<String>,
+    pub aadhaar_number: Option<String>,
+    pub dob: Option<String>,
+    pub father_or_husband_name: Option<String>,
+    pub blood_group: Option<String>,
+    pub permanent_address: Option<String>,
+    pub permanent_city: Option<String>,
+    pub permanent_pincode: Option<String>,
+    pub correspondence_address: Option<String>,
+    pub correspondence_city: Option<String>,
+    pub correspondence_pincode: Option<String>,
+    pub locale: Option<String>,
+}
+
+/// A user ready to insert.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub tenant_id: String,
+    pub user_type: UserType,
+    pub user_name: String,
+    pub name: String,
+    pub mobile_number: Option<String>,
+    pub password: Option<String>,
+    pub active: bool,
+    pub profile: Profile,
+    pub roles: Vec<Role>,
+}
+
+/// Where a field sits in the request, for error messages: `user.mobileNumber`, `Users[99].name`.
+#[derive(Debug, Clone)]
+pub struct Path(pub String);
+
+impl Path {
+    pub fn err(&self, field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid_field(format!("{}.{field}", self.0), message)
+    }
+
+    fn field(&self, field: &str, e: FieldError) -> ApiError {
+        self.err(field, describe(&e))
+    }
+}
+
+/// The API's words for enrol-core's field codes.
+fn describe(e: &FieldError) -> String {
+    let p = e.param.as_deref().unwrap_or("");
+    match e.code {
+        Code::TooLong => format!("at most {p} characters"),
+        Code::TooShort => format!("at least {p} characters"),
+        Code::InvalidName => "only letters (any script), spaces and . ' - are allowed".into(),
+        Code::InvalidPhone => "not a valid Indian mobile number (10 digits starting with 6-9)".into(),
+        Code::InvalidEmail => "not a valid email address".into(),
+        Code::InvalidUserName => "4 to 64 letters, digits and . _ - @".into(),
+        Code::CommonPassword => "this password is too common".into(),
+        Code::InvalidDate => "not a real date (dd/MM/yyyy)".into(),
+        Code::DateInFuture => "the date is in the future".into(),
+        Code::InvalidGender => "one of MALE, FEMALE, TRANSGENDER, OTHERS".into(),
+        other => other.as_str().replace('_', " "),
+    }
+}
+
+fn non_blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(fields::trim).filter(|s| !s.is_empty())
+}
+
+pub fn today() -> Date {
+    Date::from_unix_days((now_secs() / 86_400) as i64)
+}
+
+/// A tenant id: lower-case letters and digits, dot-separated (`pb`, `pb.demo`).
+pub fn valid_tenant_id(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 64
+        && t.split('.')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+fn pattern(
+    path: &Path,
+    field: &str,
+    v: &Option<String>,
+    ok: impl Fn(&str) -> bool,
+    what: &str,
+) -> Result<Option<String>, ApiError> {
+    match non_blank(v) {
+        None => Ok(None),
+        Some(s) if ok(s) => Ok(Some(s.to_string())),
+        Some(_) => Err(path.err(field, what)),
+    }
+}
+
+fn text(path: &Path, field: &str, v: &Option<String>, max: usize) -> Result<Option<String>, ApiError> {
+    pattern(
+        path,
+        field,
+        v,
+        |s| s.chars().count() <= max && !s.chars().any(char::is_control),
+        &format!("at most {max} characters, no control characters"),
+    )
+}
+
+fn digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl Profile {
+    pub fn parse(u: &UserInput, path: &Path) -> Result<Profile, ApiError> {
+        let email_id = match Email::parse(u.email_id.as_deref().unwrap_or("")) {
+            Ok(e) => e.map(|e| e.as_ref().to_string()),
+            Err(e) => return Err(path.field("emailId", e)),
+        };
+        let gender = match Gender::parse(u.gender.as_deref().unwrap_or("")) {
+            Ok(g) => g.map(Gender::digit_code),
+            Err(e) => return Err(path.field("gender", e)),
+        };
+        let dob = match Dob::parse(u.dob.as_deref().unwrap_or(""), today()) {
+            Ok(d) => d.map(|d| d.date().to_dmy()),
+            Err(e) => return Err(path.field("dob", e)),
+        };
+        let alt_contact_number = match Phone::parse(u.alt_contact_number.as_deref().unwrap_or("")) {
+            Ok(p) => p.map(|p| p.as_ref().to_string()),
+            Err(e) => return Err(path.field("altContactNumber", e)),
+        };
+        let father_or_husband_name = match PersonName::parse_max(u.father_or_husband_name.as_deref().unwrap_or(""), 100)
+        {
+            Ok(n) => n.map(|n| n.as_ref().to_string()),
+            Err(e) => return Err(path.field("fatherOrHusbandName", e)),
+        };
+        let pin = |s: &str| digits(s, 6) && !s.starts_with('0');
+        Ok(Profile {
+            salutation: pattern(
+                path,
+                "salutation",
+                &u.salutation,
+                |s| s.len() <= 5 && s.bytes().all(|b| b.is_ascii_alphabetic() || b == b'.'),
+                "at most 5 letters",
+            )?,
+            gender,
+            email_id,
+            alt_contact_number,
+            pan: pattern(
+                path,
+                "pan",
+                &u.pan,
+                |s| {
+                    let b = s.as_bytes();
+                    b.len() == 10
+                        && b[..5].iter().all(u8::is_ascii_uppercase)
+                        && b[5..9].iter().all(u8::is_ascii_digit)
+                        && b[9].is_ascii_uppercase()
+                },
+                "a PAN is 5 capital letters, 4 digits and a capital letter",
+            )?,
+            aadhaar_number: pattern(
+                path,
+                "aadhaarNumber",
+                &u.aadhaar_number,
+                |s| digits(s, 12),
+                "an Aadhaar number is 12 digits",
+            )?,
+            dob,
+            father_or_husband_name,
+            blood_group: pattern(
+                path,
+                "bloodGroup",
+                &u.blood_group,
+                |s| ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(&s),
+                "one of A+ A- B+ B- AB+ AB- O+ O-",
+            )?,
+            permanent_address: text(path, "permanentAddress", &u.permanent_address, 300)?,
+            permanent_city: text(path, "permanentCity", &u.permanent_city, 300)?,
+            permanent_pincode: pattern(path, "permanentPinCode", &u.permanent_pin_code, pin, "a PIN code is 6 digits")?,
+            correspondence_address: text(path, "correspondenceAddress", &u.correspondence_address, 300)?,
+            correspondence_city: text(path, "correspondenceCity", &u.correspondence_city, 300)?,
+            correspondence_pincode: pattern(
+                path,
+                "correspondencePinCode",
+                &u.correspondence_pin_code,
+                pin,
+                "a PIN code is 6 digits",
+            )?,
+            locale: pattern(
+                path,
+                "locale",
+                &u.locale,
+                |s| {
+                    let b = s.as_bytes();
+                    b.len() == 5
+                        && b[..2].iter().all(u8::is_ascii_lowercase)
+                        && b[2] == b'_'
+                        && b[3..].iter().all(u8::is_ascii_uppercase)
+                },
+                "a locale like en_IN",
+            )?,
+        })
+    }
+}
+
+pub fn parse_name(u: &UserInput, path: &Path) -> Result<Option<String>, ApiError> {
+    PersonName::parse_max(u.name.as_deref().unwrap_or(""), 100)
+        .map(|n| n.map(|n| n.as_ref().to_string()))
+        .map_err(|e| path.field("name", e))
+}
+
+pub fn parse_roles(roles: &[RoleInput], default_tenant: &str, path: &Path) -> Result<Vec<Role>, ApiError> {
+    let mut out: Vec<Role> = Vec::with_capacity(roles.len());
+    for (i, r) in roles.iter().enumerate() {
+        let at = |f: &str| format!("roles[{i}].{f}");
+        let code = non_blank(&r.code).ok_or_else(|| path.err(&at("code"), "required"))?.to_ascii_uppercase();
+        if code.len() > 64 || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
+            return Err(path.err(&at("code"), "capital letters, digits and _ (at most 64)"));
+        }
+        let tenant_id = non_blank(&r.tenant_id).unwrap_or(default_tenant).to_string();
+        if !valid_tenant_id(&tenant_id) {
+            return Err(path.err(&at("tenantId"), "not a tenant id"));
+        }
+        let name = text(path, &at("name"), &r.name, 128)?.unwrap_or_else(|| code.clone());
+        if !out.iter().any(|o| o.code == code && o.tenant_id == tenant_id) {
+            out.push(Role { code, name, tenant_id });
+        }
+    }
+    Ok(out)
+}
+
+impl NewUser {
+    /// Checks a new user. The tenant's existence and the caller's rights are checked by the handler.
+    pub fn parse(u: &UserInput, path: &Path) -> Result<NewUser, ApiError> {
+        let tenant_id = non_blank(&u.tenant_id).ok_or_else(|| path.err("tenantId", "required"))?.to_string();
+        if !valid_tenant_id(&tenant_id) {
+            return Err(path.err("tenantId", "not a tenant id"));
+        }
+        let user_type = non_blank(&u.user_type)
+            .ok_or_else(|| path.err("type", "required"))
+            .and_then(|t| UserType::parse(t).ok_or_else(|| path.err("type", "one of CITIZEN, EMPLOYEE, SYSTEM")))?;
+        let name = parse_name(u, path)?.ok_or_else(|| path.err("name", "required"))?;
+        let mobile_number = Phone::parse(u.mobile_number.as_deref().unwrap_or(""))
+            .map_err(|e| path.field("mobileNumber", e))?
+            .map(|p| p.as_ref().to_string());
+        // A citizen's login id is the mobile number (DIGIT); others need a userName.
+        let user_name =
+            match UserName::parse(u.user_name.as_deref().unwrap_or("")).map_err(|e| path.field("userName", e))? {
+                Some(n) => n.as_ref().to_string(),
+                None => match (&mobile_number, user_type) {
+                    (Some(m), UserType::Citizen) => m.clone(),
+                    _ => return Err(path.err("userName", "required")),
+                },
+            };
+        if user_type == UserType::Citizen && mobile_number.is_none() {
+            return Err(path.err("mobileNumber", "required for a CITIZEN"));
+        }
+        let password = match u.password.as_deref() {
+            None | Some("") => None,
+            Some(p) => Some(Password::parse(p).map_err(|e| path.field("password", e))?.map(|p| p.expose().to_string()))
+                .flatten(),
+        };
+        let mut roles = parse_roles(u.roles.as_deref().unwrap_or_default(), &tenant_id, path)?;
+        if roles.is_empty() {
+            if user_type != UserType::Citizen {
+                return Err(path.err("roles", "at least one role"));
+            }
+            roles.push(Role { code: "CITIZEN".into(), name: "Citizen".into(), tenant_id: tenant_id.clone() });
+        }
+        Ok(NewUser {
+            tenant_id,
+            user_type,
+            user_name,
+            name,
+            mobile_number,
+            password,
+            active: u.active.unwrap_or(true),
+            profile: Profile::parse(u, path)?,
+            roles,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub uuid: String,
+    pub tenant_id: String,
+    pub user_name: String,
+    #[serde(rename = "type")]
+    pub user_type: String,
+    pub name: String,
+    pub mobile_number: Option<String>,
+    pub email_id: Option<String>,
+    pub salutation: Option<String>,
+    pub gender: Option<String>,
+    pub alt_contact_number: Option<String>,
+    pub pan: Option<String>,
+    pub aadhaar_number: Option<String>,
+    pub dob: Option<String>,
+    pub father_or_husband_name: Option<String>,
+    pub blood_group: Option<String>,
+    pub permanent_address: Option<String>,
+    pub permanent_city: Option<String>,
+    pub permanent_pincode: Option<String>,
+    pub correspondence_address: Option<String>,
+    pub correspondence_city: Option<String>,
+    pub correspondence_pincode: Option<String>,
+    pub locale: String,
+    pub active: i64,
+    pub account_locked: i64,
+    pub locked_until: Option<i64>,
+    pub default_pwd_chgd: i64,
+    pub pwd_expiry_date: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub created_by: Option<String>,
+    pub last_modified_by: Option<String>,
+    pub roles: Option<String>,
+}
+
+/// Aadhaar numbers are never returned whole: `XXXXXXXX1234`.
+fn mask_aadhaar(a: &str) -> String {
+    let keep = a.len().saturating_sub(4);
+    format!("{}{}", "X".repeat(keep), &a[keep..])
+}
+
+impl UserRow {
+    pub fn locked(&self, now: u64) -> bool {
+        self.account_locked == 1 && self.locked_until.is_none_or(|t| t > now as i64)
+    }
+
+    pub fn user_type(&self) -> Option<UserType> {
+        UserType::parse(&self.user_type)
+    }
+
+    /// DIGIT's user object: no password, hash or token, Aadhaar masked.
+    pub fn to_json(&self) -> Value {
+        let roles: Value =
+            self.roles.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_else(|| json!([]));
+        json!({
+            "id": self.id,
+            "uuid": self.uuid,
+            "tenantId": self.tenant_id,
+            "userName": self.user_name,
+            "salutation": self.salutation,
+            "name": self.name,
+            "gender": self.gender,
+            "mobileNumber": self.mobile_number,
+            "emailId": self.email_id,
+            "altContactNumber": self.alt_contact_number,
+            "pan": self.pan,
+            "aadhaarNumber": self.aadhaar_number.as_deref().map(mask_aadhaar),
+            "dob": self.dob,
+            "fatherOrHusbandName": self.father_or_husband_name,
+            "bloodGroup": self.blood_group,
+            "permanentAddress": self.permanent_address,
+            "permanentCity": self.permanent_city,
+            "permanentPinCode": self.permanent_pincode,
+            "correspondenceAddress": self.correspondence_address,
+            "correspondenceCity": self.correspondence_city,
+            "correspondencePinCode": self.correspondence_pincode,
+            "locale": self.locale,
+            "type": self.user_type,
+            "active": self.active == 1,
+            "accountLocked": self.locked(now_secs()),
+            "defaultPwdChgd": self.default_pwd_chgd == 1,
+            "pwdExpiryDate": self.pwd_expiry_date,
+            "createdBy": self.created_by,
+            "createdDate": self.created_at * 1000,
+            "lastModifiedBy": self.last_modified_by,
+            "lastModifiedDate": self.updated_at * 1000,
+            "roles": roles,
+        })
+    }
+}
