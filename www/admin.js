@@ -37,7 +37,7 @@ const TEXT = {
 
 let locale = 'en_IN';
 let worker = null;
-let current = null; // { file, issues, summary, done }
+let current = null; // { file, started, summary, done, issues (shown), total, columns }
 
 const t = () => TEXT[locale];
 
@@ -53,7 +53,7 @@ function today() {
 
 function check(file) {
   if (worker) worker.terminate();
-  current = { file, issues: [], summary: null, done: false, started: performance.now() };
+  current = { file, started: performance.now(), summary: null, done: false, issues: [], total: 0, columns: [] };
   worker = new Worker('/validate-worker.js', { type: 'module' });
   $('result').hidden = true;
   $('issues-box').hidden = true;
@@ -63,49 +63,71 @@ function check(file) {
   $('progress').value = 0;
   $('speed').textContent = '';
   $('status').textContent = t().checking(file.name);
-  worker.onmessage = ({ data }) => {
-    if (data.type === 'error') {
-      $('status').textContent = t().unreadable(file.name, data.message);
-      return;
-    }
-    $('progress').value = file.size ? data.bytes / file.size : 1;
-    const seconds = Math.max((performance.now() - current.started) / 1000, 0.001);
-    $('speed').textContent = t().speed(data.summary.rows, Math.round(data.summary.rows / seconds));
-    current.summary = data.summary;
-    if (data.type === 'progress') {
-      current.issues.push(...data.issues);
-    } else {
-      current.issues = data.report.issues; // sorted, and complete
-      current.done = true;
-      $('progress').value = 1;
-      $('status').textContent = data.summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
-    }
-    render();
-  };
-  worker.postMessage({ file, locale, today: today() });
+  worker.onmessage = ({ data }) => on[data.type](data);
+  worker.postMessage({ type: 'check', file, locale, today: today() });
 }
 
-function render() {
-  const { summary, issues, done } = current;
+/** What the worker says. Only counts and at most one page of issues ever arrive here. */
+const on = {
+  progress(data) {
+    showProgress(data);
+    if (data.issues.length) {
+      current.issues.push(...data.issues);
+      current.total = current.issues.length;
+      appendRows(data.issues);
+      showCount();
+    }
+  },
+  done(data) {
+    showProgress(data);
+    current.done = true;
+    current.columns = data.columns;
+    $('progress').value = 1;
+    const { file, summary } = current;
+    $('status').textContent = summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
+    $('upload').disabled = summary.errors !== 0;
+    $('download-issues').hidden = data.total === 0;
+    fillFilter();
+    on.page(data);
+  },
+  page(data) {
+    current.issues = data.issues;
+    current.total = data.total;
+    $('issues').tBodies[0].replaceChildren();
+    appendRows(data.issues);
+    showCount();
+  },
+  csv(data) {
+    download('enrol-issues.csv', data.blob);
+  },
+  error(data) {
+    $('status').textContent = t().unreadable(current.file.name, data.message);
+  },
+};
+
+function showProgress(data) {
+  const { file } = current;
+  current.summary = data.summary;
+  $('progress').value = file.size ? data.bytes / file.size : 1;
+  const seconds = Math.max((performance.now() - current.started) / 1000, 0.001);
+  $('speed').textContent = t().speed(data.summary.rows, Math.round(data.summary.rows / seconds));
   $('result').hidden = false;
-  $('rows').textContent = String(summary.rows);
-  $('rows-with-errors').textContent = String(summary.rowsWithErrors);
-  $('errors').textContent = String(summary.errors);
-  $('warnings').textContent = String(summary.warnings);
-  $('upload').disabled = !(done && summary.errors === 0);
-  $('issues-box').hidden = issues.length === 0;
-  if (done && issues.length) $('download-issues').hidden = false;
+  $('rows').textContent = String(data.summary.rows);
+  $('rows-with-errors').textContent = String(data.summary.rowsWithErrors);
+  $('errors').textContent = String(data.summary.errors);
+  $('warnings').textContent = String(data.summary.warnings);
+}
 
+function fillFilter() {
   const filter = $('filter');
-  const chosen = filter.value;
-  const columns = [...new Set(issues.map((i) => i.column ?? ''))].sort();
-  const options = columns.map((c) => new Option(c || t().fileLevel, c || '-'));
+  const options = current.columns.map(([c, n]) => new Option(`${c === '-' ? t().fileLevel : c} (${n})`, c));
   filter.replaceChildren(new Option(t().allColumns, ''), ...options);
-  filter.value = options.some((o) => o.value === chosen) ? chosen : '';
+}
 
-  const matching = filter.value === '' ? issues : issues.filter((i) => (i.column ?? '-') === filter.value);
-  const shown = matching.slice(0, SHOW_AT_MOST);
-  const rows = shown.map((i) => {
+function appendRows(issues) {
+  const body = $('issues').tBodies[0];
+  const room = Math.max(SHOW_AT_MOST - body.rows.length, 0);
+  body.append(...issues.slice(0, room).map((i) => {
     const tr = document.createElement('tr');
     tr.className = i.severity;
     const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
@@ -115,20 +137,16 @@ function render() {
       tr.append(td);
     }
     return tr;
-  });
-  $('issues').tBodies[0].replaceChildren(...rows);
-  $('shown').textContent = t().shown(shown.length, matching.length);
+  }));
 }
 
-/** A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: prefix a quote. */
-function csvCell(value) {
-  let s = value == null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+function showCount() {
+  $('issues-box').hidden = current.total === 0;
+  $('shown').textContent = t().shown(Math.min(current.issues.length, SHOW_AT_MOST), current.total);
 }
 
-function download(name, text) {
-  const url = URL.createObjectURL(new Blob(['\uFEFF', text], { type: 'text/csv;charset=utf-8' }));
+function download(name, blob) {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -140,20 +158,19 @@ function download(name, text) {
 
 $('download-issues').addEventListener('click', (e) => {
   e.preventDefault();
-  const header = ['row', 'line', 'column', 'code', 'severity', 'value', 'message'];
-  const lines = [header.join(',')];
-  for (const i of current.issues) lines.push(header.map((k) => csvCell(i[k])).join(','));
-  download('enrol-issues.csv', lines.join('\r\n') + '\r\n');
+  worker.postMessage({ type: 'csv' });
 });
 
 $('template').addEventListener('click', async (e) => {
   e.preventDefault();
   const { default: init, templateHeader } = await import('/pkg/enrol_validator.js');
   await init();
-  download('enrol-template.csv', templateHeader() + '\r\n');
+  download('enrol-template.csv', new Blob(['\uFEFF', templateHeader(), '\r\n'], { type: 'text/csv;charset=utf-8' }));
 });
 
-$('filter').addEventListener('change', render);
+$('filter').addEventListener('change', (e) => {
+  worker.postMessage({ type: 'page', column: e.target.value === '' ? null : e.target.value });
+});
 
 $('locale').addEventListener('change', (e) => {
   locale = e.target.value;

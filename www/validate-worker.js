@@ -1,43 +1,73 @@
-// Runs off the main thread: streams the file in chunks into the Rust validator (enrol-core via wasm) and
-// reports progress, issues as they are found, and at the end the full sorted report.
+// Runs off the main thread: streams the file in chunks into the Rust validator (enrol-core via wasm), and
+// keeps the issues here. The page only ever receives the counts and at most one page of issues, so a file
+// with 100,000 issues cannot freeze it; it asks for other pages (a column's issues) and for the CSV.
 import init, { Validator } from '/pkg/enrol_validator.js';
 
 const ready = init();
 const REPORT_EVERY_MS = 100;
+const PAGE = 1000;
+const CSV_COLUMNS = ['row', 'line', 'column', 'code', 'severity', 'value', 'message'];
 
-self.onmessage = async ({ data: { file, locale, today, maxRows } }) => {
-  try {
-    await ready;
-    const v = new Validator(today[0], today[1], today[2], maxRows || 0, locale);
-    v.reserveFor(file.size);
-    const reader = file.stream().getReader();
-    let bytes = 0;
-    let sent = 0;
-    let last = 0;
-    const progress = () => {
-      const issues = JSON.parse(v.issuesSinceJson(sent));
-      sent += issues.length;
-      self.postMessage({ type: 'progress', bytes, summary: JSON.parse(v.summaryJson()), issues });
-    };
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      v.push(value);
-      bytes += value.length;
-      const now = performance.now();
-      if (now - last > REPORT_EVERY_MS) {
-        last = now;
-        progress();
-      }
+let issues = []; // the finished, sorted report's issues
+
+/** A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: prefix a quote. */
+function csvCell(value) {
+  let s = value == null ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+function page(column) {
+  const matching = column == null ? issues : issues.filter((i) => (i.column ?? '-') === column);
+  return { type: 'page', column, total: matching.length, issues: matching.slice(0, PAGE) };
+}
+
+function columns() {
+  const counts = new Map();
+  for (const i of issues) counts.set(i.column ?? '-', (counts.get(i.column ?? '-') ?? 0) + 1);
+  return [...counts].sort();
+}
+
+async function check({ file, locale, today, maxRows }) {
+  await ready;
+  issues = [];
+  const v = new Validator(today[0], today[1], today[2], maxRows || 0, locale);
+  v.reserveFor(file.size);
+  const reader = file.stream().getReader();
+  let bytes = 0;
+  let shown = 0; // issues already sent live (at most a page)
+  let last = 0;
+  const progress = () => {
+    const fresh = shown < PAGE ? JSON.parse(v.issuesSinceJson(shown)).slice(0, PAGE - shown) : [];
+    shown += fresh.length;
+    self.postMessage({ type: 'progress', bytes, summary: JSON.parse(v.summaryJson()), issues: fresh });
+  };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    v.push(value);
+    bytes += value.length;
+    const now = performance.now();
+    if (now - last > REPORT_EVERY_MS) {
+      last = now;
+      progress();
     }
-    progress();
-    const finished = v.finish();
-    self.postMessage({
-      type: 'done',
-      bytes,
-      summary: JSON.parse(finished.summaryJson()),
-      report: JSON.parse(finished.reportJson()),
-    });
+  }
+  progress();
+  const finished = v.finish();
+  issues = JSON.parse(finished.reportJson()).issues;
+  self.postMessage({ ...page(null), type: 'done', bytes, summary: JSON.parse(finished.summaryJson()), columns: columns() });
+}
+
+self.onmessage = async ({ data }) => {
+  try {
+    if (data.type === 'check') await check(data);
+    else if (data.type === 'page') self.postMessage(page(data.column));
+    else if (data.type === 'csv') {
+      const lines = [CSV_COLUMNS.join(',')];
+      for (const i of issues) lines.push(CSV_COLUMNS.map((k) => csvCell(i[k])).join(','));
+      self.postMessage({ type: 'csv', blob: new Blob(['\uFEFF', lines.join('\r\n'), '\r\n'], { type: 'text/csv;charset=utf-8' }) });
+    }
   } catch (e) {
     self.postMessage({ type: 'error', message: String((e && e.message) || e) });
   }

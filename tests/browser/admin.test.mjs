@@ -65,10 +65,12 @@ test('a file with problems: every issue in the table, filter, issues CSV with fo
   assert.match(rows[0][4], /also on row 4/);
 
   await page.selectOption('#filter', 'phone');
+  await page.locator('#shown', { hasText: /^3 issues/ }).waitFor({ timeout: 5_000 });
   const phoneRows = await tableRows(page);
   assert.equal(phoneRows.length, 3);
   assert.ok(phoneRows.every((r) => r[2] === 'phone'));
   await page.selectOption('#filter', '');
+  await page.locator('#shown', { hasText: /^9 issues/ }).waitFor({ timeout: 5_000 });
 
   // The same issues as `enrol validate --format json`, and the formula cell cannot run in a spreadsheet.
   const csv = await downloadText(page, '#download-issues');

@@ -1,8 +1,8 @@
 //! `enrol gen`: realistic upload sheets for tests and benchmarks. The output depends only on the seed.
 //!
 //! Like real files: phone on every row in assorted spellings (`+91 98765-43210`), email on a third,
-//! userName on a fifth, about a tenth of rows with a quoted comma in location, some Devanagari names, and
-//! optional fields left blank. With `--error-rate R`, about R of the rows get one mistake each, of the kinds
+//! userName on a fifth, about a tenth of rows with a quoted comma (a location or a list of values), about a
+//! tenth with Devanagari names, and optional fields left blank. With `--error-rate R`, about R of the rows get one mistake each, of the kinds
 //! administrators make.
 
 use crate::CliError;
@@ -32,59 +32,22 @@ impl Rng {
 }
 
 const FIRST: &[&str] = &[
-    "Asha",
-    "Ravi",
-    "Priya",
-    "Suresh",
-    "Meena",
-    "Gurpreet",
-    "Anil",
-    "Kavita",
-    "Harjit",
-    "Sunita",
-    "Deepak",
-    "Pooja",
-    "मीना",
-    "राकेश",
-    "सुनीता",
-    "Lakshmi",
-    "Arjun",
-    "Fatima",
-    "Joseph",
-    "Nandini",
+    "Asha", "Ravi", "Priya", "Suresh", "Meena", "Gurpreet", "Anil", "Kavita", "Harjit", "Sunita", "Deepak", "Pooja",
+    "Lakshmi", "Arjun", "Fatima", "Joseph", "Nandini",
 ];
 const LAST: &[&str] = &[
-    "Devi",
-    "Kumar",
-    "Singh",
-    "Sharma",
-    "Kaur",
-    "Patel",
-    "Reddy",
-    "Iyer",
-    "D'Souza",
-    "Khan",
-    "शर्मा",
-    "वर्मा",
-    "Gill",
-    "Sandhu",
-    "Nair",
+    "Devi", "Kumar", "Singh", "Sharma", "Kaur", "Patel", "Reddy", "Iyer", "D'Souza", "Khan", "Gill", "Sandhu", "Nair",
     "",
 ];
+const FIRST_DEVANAGARI: &[&str] = &["मीना", "राकेश", "सुनीता", "कृष्ण", "अनीता"];
+const LAST_DEVANAGARI: &[&str] = &["शर्मा", "वर्मा", "कुमारी", "सिंह", ""];
 const POSITIONS: &[&str] =
     &["Pump Operator", "Secretary", "Teacher", "Revenue Collector", "Sarpanch", "Accountant", ""];
 const VILLAGES: &[&str] = &["Khanna", "Samrala", "Doraha", "Payal", "Machhiwara", "Sahnewal", "Mullanpur"];
-const ROLES: &[&str] = &[
-    "COLLECTION_OPERATOR",
-    "GP_ADMIN",
-    "DASHBOARD_VIEWER",
-    "EXPENSE_PROCESSING",
-    "EMPLOYEE",
-    "COLLECTION_OPERATOR,DASHBOARD_VIEWER",
-];
-const GRADES: &[&str] = &["", "", "Class 1", "Class 5,Class 6", "Kindergarten"];
-const LANGUAGES: &[&str] = &["Punjabi", "Hindi", "English", "Hindi,English", ""];
-const SUBJECTS: &[&str] = &["", "", "Mathematics", "Hindi,Punjabi", "Environmental Studies"];
+const ROLES: &[&str] = &["COLLECTION_OPERATOR", "GP_ADMIN", "DASHBOARD_VIEWER", "EXPENSE_PROCESSING", "EMPLOYEE"];
+const GRADES: &[&str] = &["", "", "Class 1", "Class 6", "Kindergarten"];
+const LANGUAGES: &[&str] = &["Punjabi", "Hindi", "English", ""];
+const SUBJECTS: &[&str] = &["", "", "Mathematics", "Hindi", "Environmental Studies"];
 const GENDERS: &[&str] = &["Male", "Female", "female", "MALE", "Other", ""];
 
 pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
@@ -134,8 +97,11 @@ fn quote(cell: &str) -> String {
 
 /// The 22 cells of a valid row. Row `i`'s phone is unique: 6000000000 + i spread by a fixed stride.
 fn row(rng: &mut Rng, i: u64) -> Vec<String> {
-    let first = rng.pick(FIRST);
-    let last = rng.pick(LAST);
+    let (first, last) = if rng.chance(0.1) {
+        (rng.pick(FIRST_DEVANAGARI), rng.pick(LAST_DEVANAGARI))
+    } else {
+        (rng.pick(FIRST), rng.pick(LAST))
+    };
     let number = 6_000_000_000 + (i * 7_919) % 3_999_999_999;
     let phone = match rng.below(4) {
         0 => format!("+91 {}-{:05}", number / 100_000, number % 100_000),
@@ -145,11 +111,17 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
     let email = if rng.chance(0.33) { format!("user{i}@gp{}.example.in", i % 97) } else { String::new() };
     let user = if rng.chance(0.2) { format!("op.{i}") } else { String::new() };
     let verified = rng.chance(0.3);
-    let location = if rng.chance(0.1) {
-        format!("Ward {}, {}", rng.below(20) + 1, rng.pick(VILLAGES))
-    } else {
-        rng.pick(VILLAGES).to_string()
-    };
+    let mut location = rng.pick(VILLAGES).to_string();
+    let mut roles = rng.pick(ROLES).to_string();
+    let mut languages = rng.pick(LANGUAGES).to_string();
+    // About one row in ten holds a comma, hence a quoted cell: a ward in the location, or two values.
+    if rng.chance(0.1) {
+        match rng.below(3) {
+            0 => location = format!("Ward {}, {location}", rng.below(20) + 1),
+            1 => roles = "COLLECTION_OPERATOR,DASHBOARD_VIEWER".into(),
+            _ => languages = "Hindi,English".into(),
+        }
+    }
     let dob = format!("{:02}-{:02}-{}", rng.below(28) + 1, rng.below(12) + 1, 1950 + rng.below(55));
     let ext = rng.chance(0.1);
     vec![
@@ -162,13 +134,13 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
         if verified { "pb".into() } else { String::new() },
         if verified { "TRUE".into() } else { String::new() },
         if email.is_empty() { String::new() } else { "FALSE".into() },
-        rng.pick(ROLES).into(),
+        roles,
         rng.pick(POSITIONS).into(),
         rng.pick(GRADES).into(),
         location,
         dob,
         rng.pick(GENDERS).into(),
-        rng.pick(LANGUAGES).into(),
+        languages,
         if rng.chance(0.05) { "Runs the pump house and keeps the meter register".into() } else { String::new() },
         rng.pick(SUBJECTS).into(),
         if ext { format!("EXT-{i}") } else { String::new() },

@@ -39,7 +39,11 @@ impl Allowed {
     }
 
     pub fn contains(&self, value: &str) -> bool {
-        self.by_len.get(value.len()).is_some_and(|ix| ix.iter().any(|&i| self.values[i].eq_ignore_ascii_case(value)))
+        // Values are mostly written as listed: an exact compare first, the case-folding one after.
+        self.by_len.get(value.len()).is_some_and(|ix| {
+            ix.iter().any(|&i| self.values[i] == value)
+                || ix.iter().any(|&i| self.values[i].eq_ignore_ascii_case(value))
+        })
     }
 
     pub fn values(&self) -> &[String] {

@@ -24,9 +24,21 @@ impl FieldError {
     }
 }
 
-/// Trims white space; ASCII cells (nearly all) take the cheaper path.
+/// Trims white space. Most cells need none, and that is seen from their two ends; ASCII cells take the
+/// cheaper path; only text ending in a non-ASCII byte can end in Unicode white space.
+#[inline]
 pub fn trim(s: &str) -> &str {
-    if s.is_ascii() { s.trim_ascii() } else { s.trim() }
+    match s.as_bytes() {
+        [] => s,
+        [first, .., last] | [first @ last]
+            if !first.is_ascii_whitespace() && last.is_ascii() && !last.is_ascii_whitespace() =>
+        {
+            // No trim at the end; at the start only a non-ASCII space could be trimmed.
+            if first.is_ascii() { s } else { s.trim_start() }
+        }
+        _ if s.is_ascii() => s.trim_ascii(),
+        _ => s.trim(),
+    }
 }
 
 fn char_len(s: &str) -> usize {
@@ -34,7 +46,10 @@ fn char_len(s: &str) -> usize {
 }
 
 fn check_len(s: &str, min: usize, max: usize) -> Result<(), FieldError> {
-    let n = char_len(s);
+    check_len_chars(char_len(s), min, max)
+}
+
+fn check_len_chars(n: usize, min: usize, max: usize) -> Result<(), FieldError> {
     if n > max {
         Err(FieldError::with(Code::TooLong, max))
     } else if n < min {
@@ -62,26 +77,42 @@ impl<'a> PersonName<'a> {
         if s.is_empty() {
             return Ok(None);
         }
-        check_len(s, 1, max_chars)?;
-        let ok = if s.is_ascii() {
-            s.bytes().all(|b| b.is_ascii_alphabetic() || matches!(b, b' ' | b'.' | b'\'' | b'-'))
-        } else {
-            s.chars().all(is_name_char)
-        };
-        if ok && s.chars().any(|c| c.is_alphabetic()) {
-            Ok(Some(PersonName(s)))
-        } else {
-            Err(FieldError::new(Code::InvalidName))
+        // One pass over ASCII names (nearly all); the char path only for other scripts.
+        let (mut ascii, mut ok, mut letter) = (true, true, false);
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphabetic() {
+                letter = true;
+            } else if b >= 0x80 {
+                ascii = false;
+                break;
+            } else if !matches!(b, b' ' | b'.' | b'\'' | b'-') {
+                ok = false;
+            }
         }
+        if ascii {
+            check_len_chars(s.len(), 1, max_chars)?;
+        } else {
+            check_len(s, 1, max_chars)?;
+            ok = s.chars().all(is_name_char);
+            letter = s.chars().any(|c| is_indic_letter(c) || c.is_alphabetic());
+        }
+        if ok && letter { Ok(Some(PersonName(s))) } else { Err(FieldError::new(Code::InvalidName)) }
     }
 }
 
 /// Letters, and the marks that Indic scripts need inside words (a virama is not "alphabetic" in Unicode,
 /// yet कृष्ण cannot be written without one).
+/// A letter or sign of the Indic blocks (U+0900 to U+0DFF): not one of their digits (each block has them
+/// at offsets 0x66 to 0x6F) nor a danda.
+fn is_indic_letter(c: char) -> bool {
+    let n = c as u32;
+    matches!(n, 0x0900..=0x0DFF) && !matches!(n & 0x7F, 0x66..=0x6F) && !matches!(n, 0x0964 | 0x0965)
+}
+
 /// The Indic blocks are tested first: they are most of the non-ASCII names here, and the general Unicode
 /// lookup is slow.
 fn is_name_char(c: char) -> bool {
-    (matches!(c as u32, 0x0900..=0x0DFF) && !c.is_numeric() && !matches!(c, '\u{0964}' | '\u{0965}'))
+    is_indic_letter(c)
         || c.is_alphabetic()
         || matches!(c, ' ' | '.' | '\'' | '-' | '\u{2019}' | '\u{200C}' | '\u{200D}')
         || matches!(c as u32, 0x0300..=0x036F)
@@ -159,26 +190,44 @@ impl<'a> Email<'a> {
             return Ok(None);
         }
         check_len(s, 3, Self::MAX_CHARS)?;
-        let invalid = || FieldError::new(Code::InvalidEmail);
-        let (local, domain) = s.split_once('@').ok_or_else(invalid)?;
+        if Self::well_formed(s.as_bytes()) { Ok(Some(Email(s))) } else { Err(FieldError::new(Code::InvalidEmail)) }
+    }
+
+    /// `local@domain` in one pass: the local part (1 to 64) of letters, digits and RFC 5322's specials,
+    /// dots not first, last or doubled; the domain of two or more labels (1 to 63 letters, digits and inner
+    /// hyphens) ending in an alphabetic top-level label of two or more.
+    fn well_formed(b: &[u8]) -> bool {
+        let Some(at) = b.iter().position(|&c| c == b'@') else { return false };
+        let (local, domain) = (&b[..at], &b[at + 1..]);
         let local_ok = !local.is_empty()
             && local.len() <= 64
-            && !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..")
-            && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&b));
-        let mut labels = 0;
-        let domain_ok = domain.split('.').all(|label| {
-            labels += 1;
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        });
-        let tld_ok =
-            domain.rsplit('.').next().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
-        if local_ok && domain_ok && labels >= 2 && tld_ok { Ok(Some(Email(s))) } else { Err(invalid()) }
+            && local[0] != b'.'
+            && local[local.len() - 1] != b'.'
+            && local.windows(2).all(|w| w != b"..")
+            && local.iter().all(|&c| c.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(&c));
+        if !local_ok {
+            return false;
+        }
+        let (mut labels, mut label_len, mut tld_alpha) = (0, 0, true);
+        for (i, &c) in domain.iter().enumerate() {
+            if c == b'.' {
+                if label_len == 0 || domain[i - 1] == b'-' {
+                    return false;
+                }
+                labels += 1;
+                label_len = 0;
+                tld_alpha = true;
+            } else if c.is_ascii_alphanumeric() || (c == b'-' && label_len > 0) {
+                label_len += 1;
+                tld_alpha &= c.is_ascii_alphabetic();
+                if label_len > 63 {
+                    return false;
+                }
+            } else {
+                return false;
+            }
+        }
+        labels >= 1 && label_len >= 2 && tld_alpha && domain.last() != Some(&b'-')
     }
 }
 
@@ -367,6 +416,10 @@ pub fn parse_bool(cell: &str) -> Result<Option<bool>, FieldError> {
 /// A comma-separated list whose values must come from `allowed` (case-insensitive). The error names every
 /// unknown value and what is allowed.
 pub fn check_list(cell: &str, allowed: &Allowed) -> Result<(), FieldError> {
+    // Most cells hold one value, already trimmed by the caller.
+    if !cell.as_bytes().contains(&b',') && allowed.contains(trim(cell)) {
+        return Ok(());
+    }
     let mut unknown: Vec<&str> = Vec::new();
     for value in cell.split(',').map(trim).filter(|v| !v.is_empty()) {
         if !allowed.contains(value) {
@@ -392,18 +445,21 @@ impl Dob {
             return Ok(None);
         }
         let invalid = || FieldError::new(Code::InvalidDate);
-        let sep = if s.contains('/') { '/' } else { '-' };
-        let mut parts = s.split(sep);
-        let (Some(d), Some(m), Some(y), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        // Byte by byte: d{1,2} SEP d{1,2} SEP dddd, one separator, `-` or `/`.
+        let b = s.as_bytes();
+        let number = |from: usize, max_len: usize| -> Option<(u32, usize)> {
+            let digits = b[from..].iter().take(max_len).take_while(|c| c.is_ascii_digit()).count();
+            let n = b[from..from + digits].iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'));
+            (digits > 0).then_some((n, from + digits))
+        };
+        let (d, at) = number(0, 2).ok_or_else(invalid)?;
+        let sep = *b.get(at).filter(|&&c| c == b'-' || c == b'/').ok_or_else(invalid)?;
+        let (m, at) = number(at + 1, 2).ok_or_else(invalid)?;
+        if b.get(at) != Some(&sep) {
             return Err(invalid());
-        };
-        let num = |p: &str, max_len: usize| -> Option<u32> {
-            (!p.is_empty() && p.len() <= max_len && p.bytes().all(|b| b.is_ascii_digit())).then(|| p.parse().ok())?
-        };
-        let (Some(d), Some(m), Some(y)) = (num(d, 2), num(m, 2), num(y, 4)) else {
-            return Err(invalid());
-        };
-        if y < 1900 {
+        }
+        let (y, end) = number(at + 1, 4).ok_or_else(invalid)?;
+        if end != b.len() || end - at - 1 != 4 || y < 1900 {
             return Err(invalid());
         }
         let date = Date::new(y as i32, m as u8, d as u8).ok_or_else(invalid)?;
@@ -429,15 +485,21 @@ pub enum Gender {
 impl Gender {
     pub fn parse(cell: &str) -> Result<Option<Self>, FieldError> {
         let s = trim(cell);
-        let g = match s.to_ascii_lowercase().as_str() {
-            "" => return Ok(None),
-            "male" => Gender::Male,
-            "female" => Gender::Female,
-            "transgender" => Gender::Transgender,
-            "other" | "others" => Gender::Other,
-            _ => return Err(FieldError::new(Code::InvalidGender)),
-        };
-        Ok(Some(g))
+        if s.is_empty() {
+            return Ok(None);
+        }
+        const SPELLINGS: [(&str, Gender); 5] = [
+            ("male", Gender::Male),
+            ("female", Gender::Female),
+            ("transgender", Gender::Transgender),
+            ("other", Gender::Other),
+            ("others", Gender::Other),
+        ];
+        SPELLINGS
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(s))
+            .map(|&(_, g)| Some(g))
+            .ok_or_else(|| FieldError::new(Code::InvalidGender))
     }
 
     /// DIGIT's spelling.

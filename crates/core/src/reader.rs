@@ -33,6 +33,9 @@ pub struct Record<'a> {
     pub unterminated_quote: bool,
     buf: &'a [u8],
     ends: &'a [usize],
+    /// Bytes between one field's end and the next one's start in `buf`: 0 when fields were copied back to
+    /// back, 1 when the record is read in place (the comma is still there).
+    sep: usize,
 }
 
 impl<'a> Record<'a> {
@@ -54,11 +57,11 @@ impl<'a> Record<'a> {
     /// Byte range of field `i` within `bytes()`.
     pub fn span(&self, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + self.sep };
         Some(start..end)
     }
 
-    /// All fields' bytes, back to back (see `span`).
+    /// The bytes that hold the fields (see `span`; they may hold the commas between them too).
     pub fn bytes(&self) -> &'a [u8] {
         self.buf
     }
@@ -69,7 +72,7 @@ impl<'a> Record<'a> {
 
     /// Every field is empty or ASCII blanks: a spreadsheet's empty row (`,,,,`), skipped by callers.
     pub fn is_blank(&self) -> bool {
-        self.buf.iter().all(|b| b.is_ascii_whitespace())
+        self.buf.iter().all(|&b| b.is_ascii_whitespace() || (self.sep == 1 && b == b','))
     }
 }
 
@@ -160,6 +163,7 @@ impl RecordReader {
             unterminated_quote,
             buf: &self.buf,
             ends: &self.ends,
+            sep: 0,
         });
         self.buf.clear();
         self.ends.clear();
@@ -231,7 +235,11 @@ impl RecordReader {
                         i += 1;
                     } else {
                         self.record_line = self.line;
-                        self.state = State::FieldStart;
+                        self.last_cr = false;
+                        match self.record_in_place(&input[i..], on_record) {
+                            0 => self.state = State::FieldStart,
+                            used => i += used,
+                        }
                     }
                 }
                 State::FieldStart => {
@@ -276,6 +284,42 @@ impl RecordReader {
         }
     }
 
+    /// The fast path, for nearly every record: one without quotes that ends inside `input` is handed out
+    /// where it lies, without copying, its fields found eight bytes at a time. Returns the bytes used
+    /// (the line break included), or 0 to leave the record to the state machine.
+    fn record_in_place(&mut self, input: &[u8], on_record: &mut impl FnMut(&Record<'_>)) -> usize {
+        debug_assert!(self.buf.is_empty() && self.ends.is_empty());
+        let mut at = 0;
+        loop {
+            at += find_special::<true>(&input[at..]);
+            match input.get(at) {
+                Some(b',') => {
+                    self.ends.push(at);
+                    at += 1;
+                }
+                Some(&b @ (b'\n' | b'\r')) => {
+                    self.ends.push(at);
+                    on_record(&Record {
+                        line: self.record_line,
+                        stray_quote: false,
+                        unterminated_quote: false,
+                        buf: &input[..at],
+                        ends: &self.ends,
+                        sep: 1,
+                    });
+                    self.ends.clear();
+                    self.count_break(b);
+                    return at + 1;
+                }
+                // A quote, or the record goes on in the next chunk.
+                _ => {
+                    self.ends.clear();
+                    return 0;
+                }
+            }
+        }
+    }
+
     fn end_record(&mut self, line_break: u8, on_record: &mut impl FnMut(&Record<'_>)) {
         self.ends.push(self.buf.len());
         self.emit(false, on_record);
@@ -287,7 +331,7 @@ impl RecordReader {
 /// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
 /// or `hay.len()`. Eight bytes at a time (SWAR): a zero byte in `word ^ splat(c)` marks a `c`. The lowest
 /// marked byte is exact (false marks can only appear above a true one), which is the one wanted.
-#[inline]
+#[inline(always)]
 fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;

@@ -423,14 +423,21 @@ impl Checker {
         let mut user_name_given = false;
         for &(_, c) in &header.order {
             let Cell::Text { raw, text: v } = cells[c as usize] else { continue };
-            let blank = v.is_empty();
+            if v.is_empty() {
+                // Most cells are blank optional ones: a blank passes every parser, and only firstName must
+                // not be blank (the row rules below look at what was given).
+                if c == Column::FirstName {
+                    self.issue(row, line, c, Code::Required, "", None);
+                }
+                continue;
+            }
             let result: Result<(), FieldError> = match c {
                 Column::FirstName | Column::LastName => match PersonName::parse(v) {
                     Ok(None) if c == Column::FirstName => Err(FieldError { code: Code::Required, param: None }),
                     r => r.map(drop),
                 },
                 Column::Phone => {
-                    phone_given = !blank;
+                    phone_given = true;
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
                             self.unique(row, line, c, p.as_ref(), Key::Phone(p.as_u64()));
@@ -440,7 +447,7 @@ impl Checker {
                     }
                 }
                 Column::Email => {
-                    email_given = !blank;
+                    email_given = true;
                     match Email::parse(v) {
                         Ok(Some(e)) => {
                             self.unique(row, line, c, v, Key::Email(e.as_ref()));
@@ -450,7 +457,7 @@ impl Checker {
                     }
                 }
                 Column::UserName => {
-                    user_name_given = !blank;
+                    user_name_given = true;
                     match UserName::parse(v) {
                         Ok(Some(u)) => {
                             self.unique(row, line, c, v, Key::UserName(u.as_ref()));
@@ -479,7 +486,7 @@ impl Checker {
                 Column::ProfileSummary => fields::check_text(v, MAX_PROFILE_SUMMARY),
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
-                    if r.is_ok() && !blank {
+                    if r.is_ok() {
                         self.unique(row, line, c, v, Key::ExternalId(v));
                     }
                     r
