@@ -1,5 +1,5 @@
 # The two commands (see README.md). The scripts do the work; make only names them.
-.PHONY: run test build
+.PHONY: run test build bench
 run:
 	@scripts/run.sh
 test:
@@ -7,3 +7,5 @@ test:
 build:
 	@scripts/setup.sh
 	@scripts/build.sh
+bench:
+	@scripts/bench.sh
