@@ -59,6 +59,7 @@ function check(file) {
   $('issues-box').hidden = true;
   $('download-issues').hidden = true;
   $('upload').disabled = true;
+  clearRows();
   $('progress-box').hidden = false;
   $('progress').value = 0;
   $('speed').textContent = '';
@@ -93,7 +94,7 @@ const on = {
   page(data) {
     current.issues = data.issues;
     current.total = data.total;
-    $('issues').tBodies[0].replaceChildren();
+    clearRows();
     appendRows(data.issues);
     showCount();
   },
@@ -124,20 +125,39 @@ function fillFilter() {
   filter.replaceChildren(new Option(t().allColumns, ''), ...options);
 }
 
+/** Rows waiting to be added to the table: they go in slices, so that no task blocks the page for long. */
+let queue = [];
+const SLICE = 100;
+
 function appendRows(issues) {
+  const idle = queue.length === 0;
+  queue.push(...issues);
+  if (idle) renderSlice(); // the first slice now, the rest after the browser has had a turn
+}
+
+function renderSlice() {
   const body = $('issues').tBodies[0];
   const room = Math.max(SHOW_AT_MOST - body.rows.length, 0);
-  body.append(...issues.slice(0, room).map((i) => {
-    const tr = document.createElement('tr');
-    tr.className = i.severity;
-    const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
-    for (const cell of [i.row ?? '', i.line ?? '', column, i.value ?? '', i.message]) {
-      const td = document.createElement('td');
-      td.textContent = String(cell); // never innerHTML: the values come from the file
-      tr.append(td);
-    }
-    return tr;
-  }));
+  body.append(...queue.splice(0, Math.min(SLICE, room)).map(issueRow));
+  if (body.rows.length >= SHOW_AT_MOST) queue = [];
+  if (queue.length) setTimeout(renderSlice, 0);
+}
+
+function clearRows() {
+  queue = [];
+  $('issues').tBodies[0].replaceChildren();
+}
+
+function issueRow(i) {
+  const tr = document.createElement('tr');
+  tr.className = i.severity;
+  const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
+  for (const cell of [i.row ?? '', i.line ?? '', column, i.value ?? '', i.message]) {
+    const td = document.createElement('td');
+    td.textContent = String(cell); // never innerHTML: the values come from the file
+    tr.append(td);
+  }
+  return tr;
 }
 
 function showCount() {
