@@ -7,6 +7,7 @@ cd "$ROOT"
 OUT="$ROOT/target/bench"
 mkdir -p "$OUT"
 
+"$ROOT/scripts/setup.sh" --bench
 "$ROOT/scripts/build.sh"
 say "building the enrol command and the csv-core baseline (wasm)"
 cargo build --quiet --release -p enrol-cli
@@ -28,3 +29,5 @@ done
 
 say "measuring (native, then headless Chromium)"
 node bench/run.mjs "$OUT"
+say "measuring the identity API (wrk against a local Worker)"
+node bench/api.mjs "$OUT"

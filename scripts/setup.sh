@@ -2,6 +2,7 @@
 # Installs what is missing, and nothing that is there already (quiet when all is in place).
 #   setup.sh          Rust targets and tools, npm packages
 #   setup.sh --test   the same, plus Chromium for the browser tests
+#   setup.sh --bench  the same, plus Chromium and wrk for the benchmarks
 source "$(dirname "$0")/lib.sh"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
@@ -38,8 +39,16 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_sum" ]; then
 fi
 
 # Chromium for the browser tests, and a Devanagari font so that screenshots of Hindi pages are legible.
-if [ "${1:-}" = "--test" ] && { [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/lohit-devanagari ]; }; then
-  say "installing Chromium and a Devanagari font from Debian (for the browser tests)"
+packages=()
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--bench" ]; then
+  [ -x /usr/bin/chromium ] || packages+=(chromium)
+  [ -d /usr/share/fonts/truetype/lohit-devanagari ] || packages+=(fonts-lohit-deva)
+fi
+if [ "${1:-}" = "--bench" ] && ! command -v wrk >/dev/null; then
+  packages+=(wrk)
+fi
+if [ ${#packages[@]} -gt 0 ]; then
+  say "installing ${packages[*]} from Debian"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-lohit-deva >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi

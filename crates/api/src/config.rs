@@ -12,6 +12,8 @@ pub struct Settings {
     pub access_token_secs: u64,
     pub refresh_token_secs: u64,
     pub max_body_bytes: usize,
+    /// `ENROL_BENCH=1` (benchmarks only, never deployed) adds `POST /__bench/argon2`.
+    pub bench: bool,
 }
 
 fn var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
@@ -27,6 +29,7 @@ impl Settings {
             access_token_secs: var(env, "ACCESS_TOKEN_SECONDS", 7 * 24 * 3600),
             refresh_token_secs: var(env, "REFRESH_TOKEN_SECONDS", 14 * 24 * 3600),
             max_body_bytes: var(env, "MAX_BODY_BYTES", crate::http::DEFAULT_MAX_BODY),
+            bench: var(env, "ENROL_BENCH", 0u8) == 1,
         }
     }
 }

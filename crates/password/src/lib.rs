@@ -35,11 +35,11 @@ pub fn verify(password: &str, phc: &str) -> bool {
 /// Spends the same time as a real verification, for a user that does not exist, so that a login's
 /// timing does not tell whether a user name is taken.
 pub fn verify_dummy(password: &str) {
-    // A fixed, valid hash of a random string nobody knows; the result is thrown away.
-    const DUMMY: &str =
-        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fFh8sLaYS4P5D9uvV8FJxZN0Z6Ffpk6cJf0C3KQ0n1s";
     let _ = verify(password, DUMMY);
 }
+
+/// A well-formed hash, at the parameters `hash` uses, of a string nobody knows; the result is thrown away.
+const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$fFh8sLaYS4P5D9uvV8FJxZN0Z6Ffpk6cJf0C3KQ0n1s";
 
 #[cfg(test)]
 mod tests {
@@ -53,5 +53,14 @@ mod tests {
         assert!(!verify("correct horse batterY", &h));
         assert!(!verify("anything", "not a phc string"));
         assert_ne!(h, hash("correct horse battery").unwrap(), "salts must differ");
+    }
+
+    #[test]
+    fn the_dummy_costs_what_a_real_verification_costs() {
+        // It must parse (else verify returns at once) and carry the very parameters of `hash`.
+        assert!(PasswordHash::new(DUMMY).is_ok());
+        let real = hash("x").unwrap();
+        let params = |h: &str| h.split('$').nth(3).map(str::to_string);
+        assert_eq!(params(DUMMY), params(&real));
     }
 }
