@@ -26,7 +26,7 @@ impl FieldError {
 
 /// Trims white space. Most cells need none, and that is seen from their two ends; ASCII cells take the
 /// cheaper path; only text ending in a non-ASCII byte can end in Unicode white space.
-#[inline]
+#[inline(always)]
 pub fn trim(s: &str) -> &str {
     match s.as_bytes() {
         [] => s,

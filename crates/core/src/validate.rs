@@ -220,43 +220,6 @@ struct Header {
     line: u64,
 }
 
-/// A row's cell for each column of the sheet.
-#[derive(Clone, Copy)]
-enum Cell<'a> {
-    /// The file has no such column.
-    Absent,
-    /// Not UTF-8.
-    Invalid,
-    /// `text` is `raw` trimmed; a short row's missing cells are blank.
-    Text { raw: &'a str, text: &'a str },
-}
-
-type Cells<'a> = [Cell<'a>; Column::ALL.len()];
-
-/// The row's cells by column, borrowed from the record. The whole record is checked as UTF-8 once (the
-/// common case); only when that fails, or a cell boundary splits a character, is each cell checked alone.
-fn cells_by_column<'a>(r: &Record<'a>, header: &Header) -> Cells<'a> {
-    let bytes = r.bytes();
-    let whole = std::str::from_utf8(bytes).ok();
-    let mut cells = [Cell::Absent; Column::ALL.len()];
-    for &(i, c) in &header.order {
-        let Some(span) = r.span(i) else {
-            cells[c as usize] = Cell::Text { raw: "", text: "" };
-            continue;
-        };
-        let text = match whole {
-            Some(w) => w.get(span.clone()),
-            None => None,
-        }
-        .or_else(|| std::str::from_utf8(&bytes[span]).ok());
-        cells[c as usize] = match text {
-            Some(raw) => Cell::Text { raw, text: fields::trim(raw) },
-            None => Cell::Invalid,
-        };
-    }
-    cells
-}
-
 struct Checker {
     config: Config,
     /// Boxed: it is taken out of `self` and put back for every row.
@@ -405,39 +368,53 @@ impl Checker {
                 param: None,
             });
         }
-        let cells = cells_by_column(r, &header);
-        for &(i, c) in &header.order {
-            if matches!(cells[c as usize], Cell::Invalid) {
-                let lossy = String::from_utf8_lossy(r.get(i).unwrap_or_default()).into_owned();
-                self.issue(row, line, c, Code::InvalidUtf8, &lossy, None);
-            }
-        }
-        self.fields(row, line, &header, &cells);
+        let filled = self.fields(r, row, &header);
+        self.row_rules(row, line, &header, filled);
         self.header = Some(header);
     }
 
-    fn fields(&mut self, row: u64, line: u64, header: &Header, cells: &Cells<'_>) {
+    /// Checks every cell of the row; returns the set of columns given (non-blank), one bit per column.
+    /// The cells are read straight from the record: the whole record is checked as UTF-8 once (the common
+    /// case), and a cell on its own only when that fails or a cell boundary splits a character.
+    fn fields(&mut self, r: &Record<'_>, row: u64, header: &Header) -> u32 {
         let today = self.config.today;
-        let mut phone_given = false;
-        let mut email_given = false;
-        let mut user_name_given = false;
-        for &(_, c) in &header.order {
-            let Cell::Text { raw, text: v } = cells[c as usize] else { continue };
+        let line = r.line;
+        let bytes = r.bytes();
+        let whole = std::str::from_utf8(bytes).ok();
+        let mut filled = 0u32;
+        for &(i, c) in &header.order {
+            let Some(span) = r.span(i) else {
+                // A short row: the missing cells are blank.
+                if c == Column::FirstName {
+                    self.issue(row, line, c, Code::Required, "", None);
+                }
+                continue;
+            };
+            let text = match whole {
+                Some(w) => w.get(span.clone()),
+                None => None,
+            };
+            let Some(raw) = text.or_else(|| std::str::from_utf8(&bytes[span.clone()]).ok()) else {
+                let lossy = String::from_utf8_lossy(&bytes[span]).into_owned();
+                self.issue(row, line, c, Code::InvalidUtf8, &lossy, None);
+                continue;
+            };
+            let v = fields::trim(raw);
             if v.is_empty() {
                 // Most cells are blank optional ones: a blank passes every parser, and only firstName must
-                // not be blank (the row rules below look at what was given).
+                // not be blank (the row rules look at what was given).
                 if c == Column::FirstName {
                     self.issue(row, line, c, Code::Required, "", None);
                 }
                 continue;
             }
+            filled |= 1 << c as u32;
             let result: Result<(), FieldError> = match c {
                 Column::FirstName | Column::LastName => match PersonName::parse(v) {
                     Ok(None) if c == Column::FirstName => Err(FieldError { code: Code::Required, param: None }),
                     r => r.map(drop),
                 },
                 Column::Phone => {
-                    phone_given = true;
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
                             self.unique(row, line, c, p.as_ref(), Key::Phone(p.as_u64()));
@@ -446,26 +423,20 @@ impl Checker {
                         r => r.map(drop),
                     }
                 }
-                Column::Email => {
-                    email_given = true;
-                    match Email::parse(v) {
-                        Ok(Some(e)) => {
-                            self.unique(row, line, c, v, Key::Email(e.as_ref()));
-                            Ok(())
-                        }
-                        r => r.map(drop),
+                Column::Email => match Email::parse(v) {
+                    Ok(Some(e)) => {
+                        self.unique(row, line, c, v, Key::Email(e.as_ref()));
+                        Ok(())
                     }
-                }
-                Column::UserName => {
-                    user_name_given = true;
-                    match UserName::parse(v) {
-                        Ok(Some(u)) => {
-                            self.unique(row, line, c, v, Key::UserName(u.as_ref()));
-                            Ok(())
-                        }
-                        r => r.map(drop),
+                    r => r.map(drop),
+                },
+                Column::UserName => match UserName::parse(v) {
+                    Ok(Some(u)) => {
+                        self.unique(row, line, c, v, Key::UserName(u.as_ref()));
+                        Ok(())
                     }
-                }
+                    r => r.map(drop),
+                },
                 Column::Password => match Password::parse(raw) {
                     Ok(Some(_)) => {
                         self.issue(row, line, c, Code::PasswordInFile, "", None);
@@ -504,22 +475,14 @@ impl Checker {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
         }
-        self.row_rules(row, line, header, cells, phone_given, email_given, user_name_given);
+        filled
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn row_rules(
-        &mut self,
-        row: u64,
-        line: u64,
-        header: &Header,
-        cells: &Cells<'_>,
-        phone: bool,
-        email: bool,
-        user_name: bool,
-    ) {
+    /// The rules between cells of one row; `filled` has a bit for each column given.
+    fn row_rules(&mut self, row: u64, line: u64, header: &Header, filled: u32) {
         let has = |c: Column| header.index[c as usize].is_some();
-        let filled = |c: Column| matches!(cells[c as usize], Cell::Text { text, .. } if !text.is_empty());
+        let filled = |c: Column| filled & (1 << c as u32) != 0;
+        let (phone, email, user_name) = (filled(Column::Phone), filled(Column::Email), filled(Column::UserName));
         if !phone && !email && (has(Column::Phone) || has(Column::Email)) {
             let c = if has(Column::Phone) { Column::Phone } else { Column::Email };
             self.issue(row, line, c, Code::PhoneOrEmailRequired, "", None);
