@@ -293,7 +293,12 @@ impl RecordReader {
         debug_assert!(self.buf.is_empty() && self.ends.is_empty());
         let mut at = 0;
         loop {
-            at += find_special::<true>(&input[at..]);
+            // Empty fields are common (`,,,`): the next byte decides before any scan.
+            match input.get(at) {
+                Some(b',' | b'"' | b'\n' | b'\r') => {}
+                Some(_) => at += 1 + find_special::<true>(&input[at + 1..]),
+                None => {}
+            }
             match input.get(at) {
                 Some(b',') => {
                     self.ends.push(at);
