@@ -36,7 +36,24 @@ pub async fn json<T: DeserializeOwned>(req: &mut Request, max: usize) -> Result<
         return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/json"));
     }
     let bytes = body(req, max).await?;
-    serde_json::from_slice(&bytes).map_err(|e| {
+    parse_json(&bytes)
+}
+
+/// An optional JSON body (`_logout`, `_details`, whose token may come in the header or the query instead):
+/// `T::default()` when the body is not JSON or is empty.
+pub async fn optional_json<T: DeserializeOwned + Default>(req: &mut Request, max: usize) -> Result<T, ApiError> {
+    if !content_type(req).starts_with("application/json") {
+        return Ok(T::default());
+    }
+    let bytes = body(req, max).await?;
+    if bytes.trim_ascii().is_empty() {
+        return Ok(T::default());
+    }
+    parse_json(&bytes)
+}
+
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
         // serde's message names the field and the position; it holds nothing internal.
         ApiError::bad_request("InvalidJson", format!("The body is not the expected JSON: {e}"))
     })

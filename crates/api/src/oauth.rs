@@ -174,7 +174,15 @@ async fn refresh_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Resu
         .await?
         .filter(|u| u.active == 1 && !u.locked(now_secs()))
         .ok_or_else(invalid)?;
-    // A refresh token is used once: its session ends and a new one begins.
+    // A refresh token is used once: its session ends and a new one begins. Deleting the token is the claim,
+    // so that of two concurrent uses only the one whose DELETE returns the row goes on.
+    let claimed: Option<RefreshRow> = db
+        .first(
+            "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' RETURNING user_id, session_id",
+            &[text(&sha256_hex(token))],
+        )
+        .await?;
+    claimed.ok_or_else(invalid)?;
     db.run("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)]).await?;
     answer_tokens(db, &user, s).await
 }
@@ -188,9 +196,7 @@ struct MaybeRequestInfo {
 
 /// The token of `_logout`/`_details`: header, query, or a JSON body's RequestInfo (the body is optional).
 async fn token_from(req: &mut Request, s: &Settings) -> Result<Option<String>, ApiError> {
-    let has_json = req.headers().get("content-type").ok().flatten().is_some_and(|c| c.starts_with("application/json"));
-    let body: MaybeRequestInfo =
-        if has_json { http::json(req, s.max_body_bytes).await? } else { MaybeRequestInfo::default() };
+    let body: MaybeRequestInfo = http::optional_json(req, s.max_body_bytes).await?;
     Ok(auth::token_of(req, body.request_info.auth_token.as_deref()))
 }
 

@@ -125,6 +125,10 @@ async fn create(db: &Db, caller: &Caller, users: Vec<(NewUser, Path)>) -> Result
         let path = &users[i as usize].1;
         return Err(ApiError::bad_request("InvalidTenant", format!("{}.tenantId: no such tenant", path.0)));
     }
+    let roles: Vec<&[Role]> = users.iter().map(|(u, _)| u.roles.as_slice()).collect();
+    if let Some(m) = missing_role_tenant(db, &roles).await? {
+        return Err(m.error(&users[m.i as usize].1));
+    }
     let taken: Option<Index> = db
         .first(
             "SELECT CAST(j.key AS INTEGER) AS i FROM json_each(?1) j JOIN users u
@@ -155,6 +159,30 @@ async fn create(db: &Db, caller: &Caller, users: Vec<(NewUser, Path)>) -> Result
     db.batch(statements).await.map_err(unique_to_conflict)?;
     let list = JsValue::from_str(&serde_json::Value::from(uuids).to_string());
     db.all(concat!(select_users!(), " JOIN json_each(?1) j ON j.value = u.uuid ORDER BY j.key"), &[list]).await
+}
+
+#[derive(Deserialize)]
+struct MissingTenant {
+    i: i64,
+    tenant: String,
+}
+
+impl MissingTenant {
+    fn error(&self, path: &Path) -> ApiError {
+        ApiError::bad_request("InvalidTenant", format!("{}.roles: no such tenant {}", path.0, self.tenant))
+    }
+}
+
+/// The first role (of `roles[i]`, one list per user) whose tenant does not exist. Checked before the batch,
+/// because the batch would fail on the foreign key with nothing to tell the client.
+async fn missing_role_tenant(db: &Db, roles: &[&[Role]]) -> Result<Option<MissingTenant>, ApiError> {
+    let lists: Vec<Vec<&str>> = roles.iter().map(|rs| rs.iter().map(|r| r.tenant_id.as_str()).collect()).collect();
+    db.first(
+        "SELECT CAST(j.key AS INTEGER) AS i, r.value AS tenant FROM json_each(?1) j, json_each(j.value) r
+         WHERE NOT EXISTS (SELECT 1 FROM tenants t WHERE t.id = r.value) ORDER BY j.key, r.key LIMIT 1",
+        &[text(&json!(lists).to_string())],
+    )
+    .await
 }
 
 fn duplicate(field: &str) -> ApiError {
@@ -267,6 +295,9 @@ pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     } else {
         int(caller.id)
     };
+    if !tenant_exists(db, tenant).await? {
+        return Err(ApiError::bad_request("InvalidTenant", "tenantId: no such tenant"));
+    }
     let size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&size) {
         return Err(ApiError::invalid_field("pageSize", format!("1 to {MAX_PAGE_SIZE}")));
@@ -320,6 +351,16 @@ pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
         )
         .await?;
     user_list_response(&rows)
+}
+
+/// Whether a tenant with this id exists (a search of an unknown tenant is the client's mistake, not an empty list).
+async fn tenant_exists(db: &Db, id: &str) -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let c: Option<Count> = db.first("SELECT count(*) AS n FROM tenants WHERE id = ?1", &[text(id)]).await?;
+    Ok(c.is_some_and(|c| c.n > 0))
 }
 
 /// The user named by `id` or `uuid`.
@@ -393,6 +434,9 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
             }
             if let Some(r) = roles.iter().find(|r| !caller.manages(&r.tenant_id)) {
                 return Err(ApiError::forbidden(format!("user.roles: tenant {} is outside your tenant", r.tenant_id)));
+            }
+            if let Some(m) = missing_role_tenant(db, &[roles.as_slice()]).await? {
+                return Err(m.error(&path));
             }
             Some(roles)
         }
