@@ -6,7 +6,7 @@ use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use worker::Request;
+use worker::{D1PreparedStatement, Request};
 
 /// Roles that make an EMPLOYEE an administrator of its tenant's subtree.
 pub const ADMIN_ROLES: &[&str] = &["SUPERUSER", "STATE_ADMIN", "DIVISION_ADMIN", "GP_ADMIN", "HRMS_ADMIN"];
@@ -155,12 +155,13 @@ pub struct Tokens {
     pub expires_in: u64,
 }
 
-/// A new session for `user_id`: an access token and a refresh token.
-pub async fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<Tokens, ApiError> {
+/// A new session for `user_id`: an access token and a refresh token, and the statements that store them
+/// (for the caller to run in its own batch, so that a login is one write).
+pub fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<(Tokens, Vec<D1PreparedStatement>), ApiError> {
     let (access, refresh, session) = (random_hex(32)?, random_hex(32)?, random_hex(16)?);
     let now = now_secs();
     let insert = "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
-    db.batch(vec![
+    let statements = vec![
         db.stmt(
             insert,
             &[
@@ -183,7 +184,6 @@ pub async fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<Tokens, ApiErr
         )?,
         // Expired sessions of this user go as new ones come.
         db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", &[int(user_id), int(now as i64)])?,
-    ])
-    .await?;
-    Ok(Tokens { access, refresh, expires_in: s.access_token_secs })
+    ];
+    Ok((Tokens { access, refresh, expires_in: s.access_token_secs }, statements))
 }

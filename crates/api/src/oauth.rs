@@ -11,10 +11,10 @@ use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, field, response_info};
 use crate::users::model::UserRow;
-use crate::users::{find, select_users};
+use crate::users::{find, user_columns};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{Request, Response};
+use worker::{D1PreparedStatement, Request, Response};
 
 fn invalid_credentials() -> ApiError {
     ApiError::bad_request("InvalidCredentials", "Invalid login credentials").with_oauth("invalid_grant")
@@ -28,8 +28,11 @@ fn inactive() -> ApiError {
     ApiError::bad_request("AccountInactive", "Please activate your account").with_oauth("invalid_grant")
 }
 
+/// A user with their password hash: a login reads both in one query.
 #[derive(Deserialize)]
-struct PasswordRow {
+struct LoginRow {
+    #[serde(flatten)]
+    user: UserRow,
     password_hash: Option<String>,
 }
 
@@ -66,23 +69,22 @@ async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Res
         }
     };
     let types = json!(types).to_string();
-    let user: Option<UserRow> = db
+    let row: Option<LoginRow> = db
         .first(
             concat!(
-                select_users!(),
-                " WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
+                "SELECT ",
+                user_columns!(),
+                ", u.password_hash FROM users u WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
                AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
             ),
             &[text(tenant), text(username), text(&types)],
         )
         .await?;
-    let Some(user) = user else {
+    let Some(LoginRow { user, password_hash }) = row else {
         enrol_password::verify_dummy(password);
         return Err(invalid_credentials());
     };
-    let hash: Option<PasswordRow> = db.first("SELECT password_hash FROM users WHERE id = ?1", &[int(user.id)]).await?;
-    let hash = hash.and_then(|h| h.password_hash);
-    let ok = match &hash {
+    let ok = match &password_hash {
         Some(h) => enrol_password::verify(password, h),
         None => {
             enrol_password::verify_dummy(password);
@@ -99,16 +101,15 @@ async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Res
     if user.active != 1 {
         return Err(inactive());
     }
-    // Success: the count starts again, and an expired lock is cleared.
-    db.batch(vec![
+    // Success: the count starts again, an expired lock is cleared, and the session begins, in one write.
+    let reset = vec![
         db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
         db.stmt(
             "UPDATE users SET account_locked = 0, locked_until = NULL WHERE id = ?1 AND account_locked = 1",
             &[int(user.id)],
         )?,
-    ])
-    .await?;
-    answer_tokens(db, &user, s).await
+    ];
+    answer_tokens(db, &user, s, reset).await
 }
 
 /// Counts a failed login; the answer is "Account locked" when this one locks the account.
@@ -140,8 +141,16 @@ async fn record_failure(db: &Db, user: &UserRow, now: u64, s: &Settings) -> Resu
     Ok(invalid_credentials())
 }
 
-async fn answer_tokens(db: &Db, user: &UserRow, s: &Settings) -> Result<Response, ApiError> {
-    let t = auth::issue(db, user.id, s).await?;
+/// Runs `before` and the new session's statements in one batch, and answers the tokens and the user.
+async fn answer_tokens(
+    db: &Db,
+    user: &UserRow,
+    s: &Settings,
+    mut before: Vec<D1PreparedStatement>,
+) -> Result<Response, ApiError> {
+    let (t, issue) = auth::issue(db, user.id, s)?;
+    before.extend(issue);
+    db.batch(before).await?;
     http::ok_json(&json!({
         "access_token": t.access,
         "token_type": "bearer",
@@ -157,34 +166,28 @@ async fn answer_tokens(db: &Db, user: &UserRow, s: &Settings) -> Result<Response
 struct RefreshRow {
     user_id: i64,
     session_id: String,
+    expires_at: i64,
 }
 
 async fn refresh_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let token = field(form, "refresh_token").filter(|t| !t.is_empty() && t.len() <= 256);
     let invalid = || ApiError::bad_request("InvalidRefreshToken", "Invalid refresh token").with_oauth("invalid_grant");
     let token = token.ok_or_else(invalid)?;
+    // A refresh token is used once: deleting it is the claim, so that of two concurrent uses only the one
+    // whose DELETE returns the row goes on. Its session ends and a new one begins.
     let row: Option<RefreshRow> = db
         .first(
-            "SELECT user_id, session_id FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' AND expires_at > ?2",
-            &[text(&sha256_hex(token)), int(now_secs() as i64)],
+            "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' RETURNING user_id, session_id, expires_at",
+            &[text(&sha256_hex(token))],
         )
         .await?;
-    let row = row.ok_or_else(invalid)?;
+    let row = row.filter(|r| r.expires_at > now_secs() as i64).ok_or_else(invalid)?;
     let user = find(db, Some(row.user_id), None)
         .await?
         .filter(|u| u.active == 1 && !u.locked(now_secs()))
         .ok_or_else(invalid)?;
-    // A refresh token is used once: its session ends and a new one begins. Deleting the token is the claim,
-    // so that of two concurrent uses only the one whose DELETE returns the row goes on.
-    let claimed: Option<RefreshRow> = db
-        .first(
-            "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' RETURNING user_id, session_id",
-            &[text(&sha256_hex(token))],
-        )
-        .await?;
-    claimed.ok_or_else(invalid)?;
-    db.run("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)]).await?;
-    answer_tokens(db, &user, s).await
+    let end = vec![db.stmt("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)])?];
+    answer_tokens(db, &user, s, end).await
 }
 
 #[derive(Deserialize, Default)]

@@ -14,20 +14,26 @@ use serde_json::json;
 use wasm_bindgen::JsValue;
 use worker::{Request, Response};
 
-/// `SELECT <every user column> FROM users u` (constant text; values are always bound).
-macro_rules! select_users {
+/// Every column a `UserRow` reads, of `users u` (constant text; values are always bound).
+macro_rules! user_columns {
     () => {
-        "SELECT u.id, u.uuid, u.tenant_id, u.user_name, u.type, u.name, u.mobile_number, u.email_id,
+        "u.id, u.uuid, u.tenant_id, u.user_name, u.type, u.name, u.mobile_number, u.email_id,
             u.salutation, u.gender, u.alt_contact_number, u.pan, u.aadhaar_number, u.dob, u.father_or_husband_name,
             u.blood_group, u.permanent_address, u.permanent_city, u.permanent_pincode, u.correspondence_address,
             u.correspondence_city, u.correspondence_pincode, u.locale, u.active, u.account_locked, u.locked_until,
             u.default_pwd_chgd, u.pwd_expiry_date, u.created_at, u.updated_at, u.created_by, u.last_modified_by,
             (SELECT json_group_array(json_object('code', r.code, 'name', coalesce(r.name, r.code), 'tenantId', r.tenant_id))
-               FROM user_roles r WHERE r.user_id = u.id) AS roles
-         FROM users u"
+               FROM user_roles r WHERE r.user_id = u.id) AS roles"
     };
 }
-pub(crate) use select_users;
+pub(crate) use user_columns;
+
+/// `SELECT <user columns> FROM users u`; callers add the WHERE.
+macro_rules! select_users {
+    () => {
+        concat!("SELECT ", $crate::users::user_columns!(), " FROM users u")
+    };
+}
 
 /// Most users one bulk request may create (DIGIT's limit).
 pub const MAX_BULK: usize = 100;
