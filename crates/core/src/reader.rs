@@ -31,6 +31,8 @@ pub struct Record<'a> {
     pub stray_quote: bool,
     /// The input ended inside a quoted field: everything from the opening quote on is in the last field.
     pub unterminated_quote: bool,
+    /// Every byte of `bytes()` is ASCII, seen while the fields were found (false also means "not known").
+    pub ascii: bool,
     buf: &'a [u8],
     ends: &'a [usize],
     /// Bytes between one field's end and the next one's start in `buf`: 0 when fields were copied back to
@@ -64,6 +66,18 @@ impl<'a> Record<'a> {
     /// The bytes that hold the fields (see `span`; they may hold the commas between them too).
     pub fn bytes(&self) -> &'a [u8] {
         self.buf
+    }
+
+    /// `bytes()` as text, or None when they are not UTF-8. A record the reader saw to be ASCII is not
+    /// checked again: that check was most of the cost of reading a cell.
+    pub fn text(&self) -> Option<&'a str> {
+        if self.ascii {
+            debug_assert!(self.buf.is_ascii());
+            // SAFETY: `ascii` is set only when every byte of `buf` was seen below 0x80, and ASCII is UTF-8.
+            Some(unsafe { std::str::from_utf8_unchecked(self.buf) })
+        } else {
+            std::str::from_utf8(self.buf).ok()
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
@@ -163,6 +177,7 @@ impl RecordReader {
             line: self.record_line,
             stray_quote: self.stray_quote,
             unterminated_quote,
+            ascii: false,
             buf: &self.buf,
             ends: &self.ends,
             sep: 0,
@@ -287,16 +302,23 @@ impl RecordReader {
     }
 
     /// The fast path, for nearly every record: one without quotes that ends inside `input` is handed out
-    /// where it lies, without copying, its fields found eight bytes at a time. Returns the bytes used
-    /// (the line break included), or 0 to leave the record to the state machine.
+    /// where it lies, without copying, its fields found eight bytes at a time, and whether it is all ASCII
+    /// noted on the way (so that the validator need not check its UTF-8). Returns the bytes used (the line
+    /// break included), or 0 to leave the record to the state machine.
     fn record_in_place(&mut self, input: &[u8], on_record: &mut impl FnMut(&Record<'_>)) -> usize {
         debug_assert!(self.buf.is_empty() && self.ends.is_empty());
         let mut at = 0;
+        // Every byte of the record is ORed in here (some bytes after it too, which can only say "not ASCII"
+        // wrongly, never "ASCII").
+        let mut seen = 0u64;
         loop {
             // Empty fields are common (`,,,`): the next byte decides before any scan.
             match input.get(at) {
                 Some(b',' | b'"' | b'\n' | b'\r') => {}
-                Some(_) => at += 1 + find_special::<true>(&input[at + 1..]),
+                Some(&b) => {
+                    seen |= u64::from(b);
+                    at += 1 + find_special_or::<true>(&input[at + 1..], &mut seen);
+                }
                 None => {}
             }
             match input.get(at) {
@@ -310,6 +332,7 @@ impl RecordReader {
                         line: self.record_line,
                         stray_quote: false,
                         unterminated_quote: false,
+                        ascii: seen & HI == 0,
                         buf: &input[..at],
                         ends: &self.ends,
                         sep: 1,
@@ -335,18 +358,26 @@ impl RecordReader {
     }
 }
 
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
 /// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
 /// or `hay.len()`. Eight bytes at a time (SWAR): a zero byte in `word ^ splat(c)` marks a `c`. The lowest
 /// marked byte is exact (false marks can only appear above a true one), which is the one wanted.
 #[inline(always)]
 fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
+    find_special_or::<COMMA>(hay, &mut 0)
+}
+
+/// `find_special`, also ORing into `seen` every byte before the one found (and maybe some after it).
+#[inline(always)]
+fn find_special_or<const COMMA: bool>(hay: &[u8], seen: &mut u64) -> usize {
     let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let mut words = hay.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut words {
         let w = chunk.try_into().map(u64::from_le_bytes).unwrap_or(0);
+        *seen |= w;
         let mut m =
             zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\n'))) | zero(w ^ (LO * u64::from(b'\r')));
         if COMMA {
@@ -358,7 +389,13 @@ fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
         at += 8;
     }
     let tail = words.remainder();
-    at + tail.iter().position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',')).unwrap_or(tail.len())
+    for (i, &b) in tail.iter().enumerate() {
+        if b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',') {
+            return at + i;
+        }
+        *seen |= u64::from(b);
+    }
+    at + tail.len()
 }
 
 #[cfg(test)]
@@ -458,6 +495,10 @@ mod tests {
                 };
                 assert_eq!(find_special::<true>(h), plain(true), "{start}..{end}");
                 assert_eq!(find_special::<false>(h), plain(false), "{start}..{end}");
+                let mut seen = 0;
+                let at = find_special_or::<true>(h, &mut seen);
+                assert!(seen & HI != 0 || h[..at].is_ascii(), "{start}..{end}: said ASCII wrongly");
+                assert!(seen & HI == 0 || !h.is_ascii(), "{start}..{end}: said not ASCII of ASCII");
             }
         }
     }

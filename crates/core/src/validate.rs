@@ -374,13 +374,13 @@ impl Checker {
     }
 
     /// Checks every cell of the row; returns the set of columns given (non-blank), one bit per column.
-    /// The cells are read straight from the record: the whole record is checked as UTF-8 once (the common
+    /// The cells are read straight from the record: the whole record is known ASCII or checked as UTF-8 once (the common
     /// case), and a cell on its own only when that fails or a cell boundary splits a character.
     fn fields(&mut self, r: &Record<'_>, row: u64, header: &Header) -> u32 {
         let today = self.config.today;
         let line = r.line;
         let bytes = r.bytes();
-        let whole = std::str::from_utf8(bytes).ok();
+        let whole = r.text();
         let mut filled = 0u32;
         for &(i, c) in &header.order {
             let Some(span) = r.span(i) else {
@@ -417,7 +417,7 @@ impl Checker {
                 Column::Phone => {
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
-                            self.unique(row, line, c, p.as_ref(), Key::Phone(p.as_u64()));
+                            self.unique(row, line, c, || p.as_ref(), Key::Phone(p.as_u64()));
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -425,14 +425,14 @@ impl Checker {
                 }
                 Column::Email => match Email::parse(v) {
                     Ok(Some(e)) => {
-                        self.unique(row, line, c, v, Key::Email(e.as_ref()));
+                        self.unique(row, line, c, || v, Key::Email(e.as_ref()));
                         Ok(())
                     }
                     r => r.map(drop),
                 },
                 Column::UserName => match UserName::parse(v) {
                     Ok(Some(u)) => {
-                        self.unique(row, line, c, v, Key::UserName(u.as_ref()));
+                        self.unique(row, line, c, || v, Key::UserName(u.as_ref()));
                         Ok(())
                     }
                     r => r.map(drop),
@@ -458,7 +458,7 @@ impl Checker {
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
                     if r.is_ok() {
-                        self.unique(row, line, c, v, Key::ExternalId(v));
+                        self.unique(row, line, c, || v, Key::ExternalId(v));
                     }
                     r
                 }
@@ -470,8 +470,8 @@ impl Checker {
                 self.field_error(row, line, c, v, e);
             }
             // A phone spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
-            let phone_like = c == Column::Phone && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
-            if !phone_like && fields::looks_like_formula(v) {
+            let phone_like = || c == Column::Phone && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
+            if fields::looks_like_formula(v) && !phone_like() {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
         }
@@ -512,9 +512,10 @@ impl Checker {
     /// Records that `row` holds `key`; flags both rows when an earlier row has it too. Both issues show the
     /// value as compared (a phone's 10 digits; text as written in the later row): the earlier row's own
     /// spelling is not kept, and it is the same value.
-    fn unique(&mut self, row: u64, line: u64, column: Column, value: &str, key: Key<'_>) {
+    /// `value` gives the text to show, asked for only when there is a duplicate.
+    fn unique<'v>(&mut self, row: u64, line: u64, column: Column, value: impl FnOnce() -> &'v str, key: Key<'_>) {
         let Some(first) = self.seen.first_row(key, row) else { return };
-        let shown = shorten(value);
+        let shown = shorten(value());
         if self.seen.report(first, key) {
             // The earlier row learns of the duplicate only now.
             let first_line = self.seen.line_of(first);
