@@ -18,32 +18,42 @@ pub struct Config {
     pub max_issues: usize,
 }
 
-/// The allowed values of a list column, matched case-insensitively. Values are bucketed by length, so a
-/// lookup compares against one or two candidates rather than the whole list (it runs for every cell).
+/// The allowed values of a list column, matched case-insensitively. Values are bucketed by their length
+/// and their first and last letters, so a lookup (it runs for every cell) compares with one candidate.
 #[derive(Debug, Clone, Default)]
 pub struct Allowed {
     values: Vec<String>,
-    by_len: Vec<Vec<usize>>,
+    /// `buckets[bucket(v)]`: indices into `values`.
+    buckets: Vec<Vec<usize>>,
+}
+
+const BUCKETS: usize = 256;
+
+/// Where a value (in any case) is looked for.
+fn bucket(v: &[u8]) -> usize {
+    match v {
+        [] => 0,
+        [first, .., last] | [first @ last] => {
+            let (f, l) = (usize::from(first.to_ascii_lowercase()), usize::from(last.to_ascii_lowercase()));
+            (v.len().wrapping_mul(0x9E37_79B9) ^ f.wrapping_mul(0x85EB_CA6B) ^ l.wrapping_mul(0xC2B2_AE35)) >> 7
+                & (BUCKETS - 1)
+        }
+    }
 }
 
 impl Allowed {
     pub fn new(values: Vec<String>) -> Self {
-        let mut by_len: Vec<Vec<usize>> = Vec::new();
+        let mut buckets = vec![Vec::new(); BUCKETS];
         for (i, v) in values.iter().enumerate() {
-            if by_len.len() <= v.len() {
-                by_len.resize(v.len() + 1, Vec::new());
-            }
-            by_len[v.len()].push(i);
+            buckets[bucket(v.as_bytes())].push(i);
         }
-        Self { values, by_len }
+        Self { values, buckets }
     }
 
     pub fn contains(&self, value: &str) -> bool {
-        // Values are mostly written as listed: an exact compare first, the case-folding one after.
-        self.by_len.get(value.len()).is_some_and(|ix| {
-            ix.iter().any(|&i| self.values[i] == value)
-                || ix.iter().any(|&i| self.values[i].eq_ignore_ascii_case(value))
-        })
+        self.buckets
+            .get(bucket(value.as_bytes()))
+            .is_some_and(|ix| ix.iter().any(|&i| self.values[i].eq_ignore_ascii_case(value)))
     }
 
     pub fn values(&self) -> &[String] {
@@ -129,6 +139,27 @@ impl Config {
             subjects: owned(DEFAULT_SUBJECTS),
             today,
             max_issues: 100_000,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_default_is_found_in_any_case_and_near_misses_are_not() {
+        for list in [DEFAULT_ROLES, DEFAULT_GRADES, DEFAULT_LANGUAGES, DEFAULT_SUBJECTS] {
+            let allowed = owned(list);
+            for v in list {
+                assert!(
+                    allowed.contains(v) && allowed.contains(&v.to_lowercase()) && allowed.contains(&v.to_uppercase())
+                );
+                assert!(!allowed.contains(&format!("{v}x")) && !allowed.contains(&v[1..]), "{v}");
+            }
+            assert!(!allowed.contains(""));
+            let fullest = allowed.buckets.iter().map(Vec::len).max().unwrap_or(0);
+            assert!(fullest <= 3, "a bucket of {fullest}: the lookup would compare with many");
         }
     }
 }

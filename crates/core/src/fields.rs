@@ -130,6 +130,13 @@ impl Phone {
         if s.is_empty() {
             return Ok(None);
         }
+        // Most cells are the 10 digits alone.
+        if let Ok(national) = <[u8; 10]>::try_from(s.as_bytes())
+            && matches!(national[0], b'6'..=b'9')
+            && national.iter().all(u8::is_ascii_digit)
+        {
+            return Ok(Some(Phone(national)));
+        }
         let invalid = || FieldError::new(Code::InvalidPhone);
         let mut digits = [0u8; 12];
         let mut n = 0;
@@ -582,13 +589,13 @@ pub fn check_text(cell: &str, max_chars: usize) -> Result<(), FieldError> {
 
 /// A cell that a spreadsheet would run as a formula when the file is opened (CSV injection).
 pub fn looks_like_formula(cell: &str) -> bool {
-    match cell.as_bytes().first() {
-        Some(b'=' | b'+' | b'-' | b'@') => true,
-        Some(b) if b.is_ascii_whitespace() || *b >= 0x80 => {
-            matches!(trim(cell).as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
-        }
-        _ => false,
-    }
+    starts_formula(trim(cell))
+}
+
+/// `looks_like_formula` of a cell already trimmed with `trim`.
+#[inline]
+pub fn starts_formula(trimmed: &str) -> bool {
+    matches!(trimmed.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
 }
 
 #[cfg(test)]

@@ -471,7 +471,7 @@ impl Checker {
             }
             // A phone spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
             let phone_like = || c == Column::Phone && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
-            if fields::looks_like_formula(v) && !phone_like() {
+            if fields::starts_formula(v) && !phone_like() {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
         }
