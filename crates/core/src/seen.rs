@@ -22,6 +22,31 @@ pub enum Key<'a> {
     ExternalId(&'a str),
 }
 
+/// A key as the tables hold it: a phone as is, a text as its fingerprint and kind. Made as soon as a value
+/// is read, so that the value itself need not be kept until the lookup.
+#[derive(Debug, Clone, Copy)]
+pub enum Hashed {
+    Phone(u64),
+    Text { fingerprint: u64, kind: u8 },
+}
+
+impl Hashed {
+    fn kind(&self) -> u8 {
+        match self {
+            Hashed::Phone(_) => 0,
+            Hashed::Text { kind, .. } => *kind,
+        }
+    }
+
+    /// Where the key's search starts in its table.
+    fn hash(&self) -> u64 {
+        match self {
+            Hashed::Phone(phone) => mix(*phone),
+            Hashed::Text { fingerprint, .. } => *fingerprint,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Seen {
     /// `phone << ROW_BITS | row`; rows start at 1, so 0 is an empty slot.
@@ -98,6 +123,15 @@ impl Key<'_> {
             Key::ExternalId(_) => 3,
         }
     }
+
+    pub fn hashed(&self) -> Hashed {
+        match *self {
+            Key::Phone(phone) => Hashed::Phone(phone),
+            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
+                Hashed::Text { fingerprint: fingerprint(self.kind(), s), kind: self.kind() }
+            }
+        }
+    }
 }
 
 /// An entry of a `Table`: a key with its row, or the empty slot (all zeros).
@@ -154,6 +188,13 @@ impl<E: Slot> Table<E> {
         }
     }
 
+    /// Whether the slot where a search for `hash` starts is taken. Asked only to bring that slot into the
+    /// cache: a batch of these waits for memory once, together, where lookups one by one wait each time.
+    #[inline]
+    fn touch(&self, hash: u64) -> bool {
+        self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)).is_some_and(|e| *e != E::default())
+    }
+
     /// The entry for which `same` holds, or else `entry` is added and None returned.
     #[inline]
     fn find_or_insert(&mut self, hash: u64, entry: E, same: impl Fn(&E) -> bool) -> Option<E> {
@@ -196,18 +237,25 @@ impl Seen {
         self.lines.get(i).map(|&l| u64::from(l))
     }
 
+    /// See `Table::touch`: true when the slot is taken (the answer is of no use but to keep the read).
+    pub fn touch(&self, key: Hashed) -> bool {
+        match key {
+            Hashed::Phone(_) => self.phones.touch(key.hash()),
+            Hashed::Text { .. } => self.texts.touch(key.hash()),
+        }
+    }
+
     /// The earlier row that held `key`, or None (and `row` is remembered as holding it).
-    pub fn first_row(&mut self, key: Key<'_>, row: u64) -> Option<u64> {
+    pub fn first_row(&mut self, key: Hashed, row: u64) -> Option<u64> {
         if row > ROW_MASK {
             return None; // past a billion rows duplicates are no longer tracked
         }
         match key {
-            Key::Phone(phone) => {
-                let found = self.phones.find_or_insert(mix(phone), phone << ROW_BITS | row, |e| e >> ROW_BITS == phone);
+            Hashed::Phone(phone) => {
+                let found = self.phones.find_or_insert(key.hash(), phone << ROW_BITS | row, |e| e >> ROW_BITS == phone);
                 found.map(|e| e & ROW_MASK)
             }
-            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
-                let fp = fingerprint(key.kind(), s);
+            Hashed::Text { fingerprint: fp, .. } => {
                 let (lo, hi) = (fp as u32, (fp >> 32) as u32);
                 let found = self.texts.find_or_insert(fp, [lo, hi, row as u32], |e| e[0] == lo && e[1] == hi);
                 found.map(|e| u64::from(e[2]))
@@ -217,7 +265,7 @@ impl Seen {
 
     /// Marks `row`'s duplicate of this kind of value as reported; true if it was not before. (A row can
     /// repeat one row's phone and another row's email: each is reported.)
-    pub fn report(&mut self, row: u64, key: Key<'_>) -> bool {
+    pub fn report(&mut self, row: u64, key: Hashed) -> bool {
         self.reported.insert(row * 4 + key.kind() as u64)
     }
 }
@@ -226,17 +274,25 @@ impl Seen {
 mod tests {
     use super::*;
 
+    impl Seen {
+        fn first_row_of(&mut self, key: Key<'_>, row: u64) -> Option<u64> {
+            self.first_row(key.hashed(), row)
+        }
+    }
+
     #[test]
     fn finds_the_first_row_of_each_kind() {
         let mut s = Seen::default();
-        assert_eq!(s.first_row(Key::Phone(9_876_543_210), 1), None);
-        assert_eq!(s.first_row(Key::Email("A@x.in"), 2), None);
-        assert_eq!(s.first_row(Key::UserName("a@x.in"), 3), None, "a userName never matches an email");
-        assert_eq!(s.first_row(Key::Phone(9_876_543_210), 4), Some(1));
-        assert_eq!(s.first_row(Key::Email("a@X.IN"), 5), Some(2), "case-insensitive");
-        assert_eq!(s.first_row(Key::Phone(9_876_543_211), 6), None);
-        let phone = Key::Phone(9_876_543_210);
-        assert!(s.report(1, phone) && !s.report(1, phone) && s.report(1, Key::Email("x")) && s.report(64, phone));
+        assert_eq!(s.first_row_of(Key::Phone(9_876_543_210), 1), None);
+        assert_eq!(s.first_row_of(Key::Email("A@x.in"), 2), None);
+        assert_eq!(s.first_row_of(Key::UserName("a@x.in"), 3), None, "a userName never matches an email");
+        assert_eq!(s.first_row_of(Key::Phone(9_876_543_210), 4), Some(1));
+        assert_eq!(s.first_row_of(Key::Email("a@X.IN"), 5), Some(2), "case-insensitive");
+        assert_eq!(s.first_row_of(Key::Phone(9_876_543_211), 6), None);
+        let phone = Key::Phone(9_876_543_210).hashed();
+        assert!(
+            s.report(1, phone) && !s.report(1, phone) && s.report(1, Key::Email("x").hashed()) && s.report(64, phone)
+        );
     }
 
     #[test]
@@ -245,20 +301,20 @@ mod tests {
         let mut s = Seen::default();
         let phone = |i: u64| 6_000_000_000 + (i % 5_000) * 1_000_000 + i / 5_000;
         for row in 1..=20_000 {
-            assert_eq!(s.first_row(Key::Phone(phone(row)), row), None, "phone of row {row}");
-            assert_eq!(s.first_row(Key::Email(&format!("u{row}@x.in")), row), None, "email of row {row}");
+            assert_eq!(s.first_row_of(Key::Phone(phone(row)), row), None, "phone of row {row}");
+            assert_eq!(s.first_row_of(Key::Email(&format!("u{row}@x.in")), row), None, "email of row {row}");
         }
         for row in 1..=20_000 {
-            assert_eq!(s.first_row(Key::Phone(phone(row)), 30_000 + row), Some(row));
-            assert_eq!(s.first_row(Key::Email(&format!("U{row}@X.IN")), 30_000 + row), Some(row));
-            assert_eq!(s.first_row(Key::UserName(&format!("u{row}@x.in")), 30_000 + row), None);
+            assert_eq!(s.first_row_of(Key::Phone(phone(row)), 30_000 + row), Some(row));
+            assert_eq!(s.first_row_of(Key::Email(&format!("U{row}@X.IN")), 30_000 + row), Some(row));
+            assert_eq!(s.first_row_of(Key::UserName(&format!("u{row}@x.in")), 30_000 + row), None);
         }
         assert!(s.phones.len * 4 <= s.phones.slots.len() * 3 && s.phones.slots.len().is_power_of_two());
         let mut reserved = Seen::default();
         reserved.reserve(1_000);
         let slots = reserved.texts.slots.len();
         for row in 1..=1_000 {
-            reserved.first_row(Key::ExternalId(&row.to_string()), row);
+            reserved.first_row_of(Key::ExternalId(&row.to_string()), row);
         }
         assert_eq!(reserved.texts.slots.len(), slots, "a reserved table does not grow");
     }
