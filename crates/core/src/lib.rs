@@ -16,6 +16,7 @@ pub mod reader;
 pub mod schema;
 pub mod seen;
 pub mod validate;
+pub mod words;
 
 pub use config::Config;
 pub use date::Date;

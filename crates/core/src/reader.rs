@@ -8,6 +8,8 @@
 //! Line numbers are 1-based physical lines: `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
 //! cells too. A UTF-8 byte-order mark at the very start of the input is skipped.
 
+use crate::words::{HI, LO};
+
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -357,9 +359,6 @@ impl RecordReader {
         self.state = State::RecordStart;
     }
 }
-
-const LO: u64 = 0x0101_0101_0101_0101;
-const HI: u64 = 0x8080_8080_8080_8080;
 
 /// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
 /// or `hay.len()`. Eight bytes at a time (SWAR): a zero byte in `word ^ splat(c)` marks a `c`. The lowest
