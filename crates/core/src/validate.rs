@@ -413,6 +413,13 @@ impl Checker {
                 }
                 continue;
             };
+            if span.is_empty() {
+                // Most cells are blank optional ones (see below), most of those empty.
+                if c == Column::FirstName {
+                    self.issue(row, line, c, Code::Required, "", None);
+                }
+                continue;
+            }
             let text = match whole {
                 Some(w) => w.get(span.clone()),
                 None => None,

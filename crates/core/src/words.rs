@@ -11,11 +11,20 @@ pub const HI: u64 = 0x8080_8080_8080_8080;
 pub fn word_at(bytes: &[u8], at: usize) -> u64 {
     match bytes.get(at..at + 8) {
         Some(w) => w.try_into().map(u64::from_le_bytes).unwrap_or(0),
+        // Two overlapping loads, not `copy_from_slice`: in wasm a copy of a few bytes is a `memory.copy`,
+        // which engines run out of line, and a loop costs a few instructions a byte. The bytes both loads
+        // hold are the same, so OR puts each in its place.
         None => {
-            let tail = bytes.get(at..).unwrap_or_default();
-            let mut w = [0u8; 8];
-            w[..tail.len()].copy_from_slice(tail);
-            u64::from_le_bytes(w)
+            let t = bytes.get(at..).unwrap_or_default();
+            let n = t.len();
+            let u16_at = |i: usize| t.get(i..i + 2).and_then(|b| b.try_into().ok()).map_or(0, u16::from_le_bytes);
+            let u32_at = |i: usize| t.get(i..i + 4).and_then(|b| b.try_into().ok()).map_or(0, u32::from_le_bytes);
+            match n {
+                0 => 0,
+                1 => u64::from(t[0]),
+                2 | 3 => u64::from(u16_at(0)) | u64::from(u16_at(n - 2)) << (8 * (n - 2)),
+                _ => u64::from(u32_at(0)) | u64::from(u32_at(n - 4)) << (8 * (n - 4)),
+            }
         }
     }
 }
@@ -48,5 +57,14 @@ mod tests {
         assert_eq!(word_at(b"abcdefghij", 0), u64::from_le_bytes(*b"abcdefgh"));
         assert_eq!(word_at(b"abcdefghij", 8), u64::from_le_bytes(*b"ij\0\0\0\0\0\0"));
         assert_eq!(word_at(b"abc", 8), 0);
+        let text = b"0123456789abcdef";
+        for len in 0..=text.len() {
+            for at in 0..=len {
+                let mut want = [0u8; 8];
+                let tail = &text[at..len.min(at + 8)];
+                want[..tail.len()].copy_from_slice(tail);
+                assert_eq!(word_at(&text[..len], at), u64::from_le_bytes(want), "{len} bytes from {at}");
+            }
+        }
     }
 }
