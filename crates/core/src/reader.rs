@@ -304,52 +304,75 @@ impl RecordReader {
     }
 
     /// The fast path, for nearly every record: one without quotes that ends inside `input` is handed out
-    /// where it lies, without copying, its fields found eight bytes at a time, and whether it is all ASCII
-    /// noted on the way (so that the validator need not check its UTF-8). Returns the bytes used (the line
-    /// break included), or 0 to leave the record to the state machine.
+    /// where it lies, without copying. Eight bytes at a time, the commas, quotes and line breaks of a word
+    /// come out as one mask whose bits are then visited in order; whether the record is all ASCII is noted
+    /// on the way (so that the validator need not check its UTF-8). Returns the bytes used (the line break
+    /// included), or 0 to leave the record to the state machine.
     fn record_in_place(&mut self, input: &[u8], on_record: &mut impl FnMut(&Record<'_>)) -> usize {
         debug_assert!(self.buf.is_empty() && self.ends.is_empty());
-        let mut at = 0;
-        // Every byte of the record is ORed in here (some bytes after it too, which can only say "not ASCII"
-        // wrongly, never "ASCII").
+        // Every byte of the record is ORed in here.
         let mut seen = 0u64;
-        loop {
-            // Empty fields are common (`,,,`): the next byte decides before any scan.
-            match input.get(at) {
-                Some(b',' | b'"' | b'\n' | b'\r') => {}
-                Some(&b) => {
-                    seen |= u64::from(b);
-                    at += 1 + find_special_or::<true>(&input[at + 1..], &mut seen);
+        let mut words = input.chunks_exact(8);
+        let mut at = 0;
+        for word in &mut words {
+            let w = word.try_into().map(u64::from_le_bytes).unwrap_or(0);
+            let mut m = specials::<true>(w);
+            while m != 0 {
+                // The mask may mark a byte above a true one that is none of these: the match skips it.
+                let i = at + (m.trailing_zeros() / 8) as usize;
+                match input[i] {
+                    b',' => self.ends.push(i),
+                    b @ (b'\n' | b'\r') => {
+                        // Only the bytes of this word before the line break are the record's.
+                        let before = u64::MAX.checked_shr(64 - 8 * (i - at) as u32).unwrap_or(0);
+                        return self.emit_in_place(input, i, b, seen | w & before, on_record);
+                    }
+                    b'"' => {
+                        self.ends.clear();
+                        return 0;
+                    }
+                    _ => {}
                 }
-                None => {}
+                m &= m - 1;
             }
-            match input.get(at) {
-                Some(b',') => {
-                    self.ends.push(at);
-                    at += 1;
-                }
-                Some(&b @ (b'\n' | b'\r')) => {
-                    self.ends.push(at);
-                    on_record(&Record {
-                        line: self.record_line,
-                        stray_quote: false,
-                        unterminated_quote: false,
-                        ascii: seen & HI == 0,
-                        buf: &input[..at],
-                        ends: &self.ends,
-                        sep: 1,
-                    });
-                    self.ends.clear();
-                    self.count_break(b);
-                    return at + 1;
-                }
-                // A quote, or the record goes on in the next chunk.
-                _ => {
-                    self.ends.clear();
-                    return 0;
-                }
+            seen |= w;
+            at += 8;
+        }
+        for (k, &b) in words.remainder().iter().enumerate() {
+            match b {
+                b',' => self.ends.push(at + k),
+                b'\n' | b'\r' => return self.emit_in_place(input, at + k, b, seen, on_record),
+                b'"' => break,
+                _ => seen |= u64::from(b),
             }
         }
+        // A quote, or the record goes on in the next chunk.
+        self.ends.clear();
+        0
+    }
+
+    /// Hands out the record `input[..end]` (`end` is its line break `b`); returns the bytes used.
+    fn emit_in_place(
+        &mut self,
+        input: &[u8],
+        end: usize,
+        b: u8,
+        seen: u64,
+        on_record: &mut impl FnMut(&Record<'_>),
+    ) -> usize {
+        self.ends.push(end);
+        on_record(&Record {
+            line: self.record_line,
+            stray_quote: false,
+            unterminated_quote: false,
+            ascii: seen & HI == 0,
+            buf: &input[..end],
+            ends: &self.ends,
+            sep: 1,
+        });
+        self.ends.clear();
+        self.count_break(b);
+        end + 1
     }
 
     fn end_record(&mut self, line_break: u8, on_record: &mut impl FnMut(&Record<'_>)) {
@@ -360,41 +383,35 @@ impl RecordReader {
     }
 }
 
-/// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
-/// or `hay.len()`. Eight bytes at a time (SWAR): a zero byte in `word ^ splat(c)` marks a `c`. The lowest
-/// marked byte is exact (false marks can only appear above a true one), which is the one wanted.
+/// A mask with the top bit set in each byte of `w` that is `"`, `\r`, `\n` or (with `COMMA`) `,` (SWAR: a
+/// zero byte in `w ^ splat(c)` marks a `c`). The lowest marked byte is exact; a byte above a marked one may
+/// be marked wrongly (a borrow), so callers that look past the lowest check the byte.
 #[inline(always)]
-fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
-    find_special_or::<COMMA>(hay, &mut 0)
+fn specials<const COMMA: bool>(w: u64) -> u64 {
+    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+    let mut m =
+        zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\n'))) | zero(w ^ (LO * u64::from(b'\r')));
+    if COMMA {
+        m |= zero(w ^ (LO * u64::from(b',')));
+    }
+    m
 }
 
-/// `find_special`, also ORing into `seen` every byte before the one found (and maybe some after it).
+/// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
+/// or `hay.len()`. Eight bytes at a time (see `specials`).
 #[inline(always)]
-fn find_special_or<const COMMA: bool>(hay: &[u8], seen: &mut u64) -> usize {
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
+fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
     let mut words = hay.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut words {
-        let w = chunk.try_into().map(u64::from_le_bytes).unwrap_or(0);
-        *seen |= w;
-        let mut m =
-            zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\n'))) | zero(w ^ (LO * u64::from(b'\r')));
-        if COMMA {
-            m |= zero(w ^ (LO * u64::from(b',')));
-        }
+        let m = specials::<COMMA>(chunk.try_into().map(u64::from_le_bytes).unwrap_or(0));
         if m != 0 {
             return at + (m.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
     let tail = words.remainder();
-    for (i, &b) in tail.iter().enumerate() {
-        if b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',') {
-            return at + i;
-        }
-        *seen |= u64::from(b);
-    }
-    at + tail.len()
+    at + tail.iter().position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',')).unwrap_or(tail.len())
 }
 
 #[cfg(test)]
@@ -494,10 +511,25 @@ mod tests {
                 };
                 assert_eq!(find_special::<true>(h), plain(true), "{start}..{end}");
                 assert_eq!(find_special::<false>(h), plain(false), "{start}..{end}");
-                let mut seen = 0;
-                let at = find_special_or::<true>(h, &mut seen);
-                assert!(seen & HI != 0 || h[..at].is_ascii(), "{start}..{end}: said ASCII wrongly");
-                assert!(seen & HI == 0 || !h.is_ascii(), "{start}..{end}: said not ASCII of ASCII");
+            }
+        }
+    }
+
+    #[test]
+    fn ascii_is_said_only_of_ascii_records_however_split() {
+        let input = "name,x\nअनिल,1\nplain,2\nsome longer plain text,more,cells\nend,é\nlast,ok\n".as_bytes();
+        for i in 0..=input.len() {
+            let mut r = RecordReader::new();
+            let mut said = Vec::new();
+            let mut sink = |rec: &Record<'_>| {
+                assert!(!rec.ascii || rec.bytes().is_ascii(), "split at {i}: said ASCII of {:?}", rec.bytes());
+                said.push(rec.ascii);
+            };
+            r.push(&input[..i], &mut sink);
+            r.push(&input[i..], &mut sink);
+            r.finish(&mut sink);
+            if i == 0 {
+                assert_eq!(said, [true, false, true, true, false, true], "read in place, whole");
             }
         }
     }
