@@ -134,10 +134,16 @@ impl Phone {
         if s.is_empty() {
             return Ok(None);
         }
-        // Most cells are the 10 digits alone.
-        if let Ok(national) = <[u8; 10]>::try_from(s.as_bytes())
+        // Most cells are digits alone: the 10, or with a 0 or 91 before them.
+        let b = s.as_bytes();
+        let national = match b {
+            [b'0', rest @ ..] if rest.len() == 10 => rest,
+            [b'9', b'1', rest @ ..] if rest.len() == 10 => rest,
+            _ => b,
+        };
+        if let Ok(national) = <[u8; 10]>::try_from(national)
             && matches!(national[0], b'6'..=b'9')
-            && national.iter().all(u8::is_ascii_digit)
+            && b.iter().all(u8::is_ascii_digit)
         {
             return Ok(Some(Phone(national)));
         }
@@ -228,14 +234,20 @@ impl<'a> Email<'a> {
     fn well_formed(b: &[u8]) -> bool {
         let Some(at) = b.iter().position(|&c| c == b'@') else { return false };
         let (local, domain) = (&b[..at], &b[at + 1..]);
-        let local_ok = !local.is_empty()
-            && local.len() <= 64
-            && local[0] != b'.'
-            && local[local.len() - 1] != b'.'
-            && local.windows(2).all(|w| w != b"..")
-            && local.iter().all(|&c| LOCAL_PART[c as usize]);
-        if !local_ok {
+        if local.len() > 64 {
             return false;
+        }
+        // One pass: allowed bytes, no dot first, last or after another (the start counts as a dot).
+        let mut after_dot = true;
+        for &c in local {
+            let dot = c == b'.';
+            if !LOCAL_PART[c as usize] || (dot && after_dot) {
+                return false;
+            }
+            after_dot = dot;
+        }
+        if after_dot {
+            return false; // empty, or ends with a dot
         }
         let (mut labels, mut label_len, mut tld_alpha) = (0, 0, true);
         for (i, &c) in domain.iter().enumerate() {
@@ -538,18 +550,17 @@ impl Gender {
         if s.is_empty() {
             return Ok(None);
         }
-        const SPELLINGS: [(&str, Gender); 5] = [
-            ("male", Gender::Male),
-            ("female", Gender::Female),
-            ("transgender", Gender::Transgender),
-            ("other", Gender::Other),
-            ("others", Gender::Other),
-        ];
-        SPELLINGS
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(s))
-            .map(|&(_, g)| Some(g))
-            .ok_or_else(|| FieldError::new(Code::InvalidGender))
+        let mut lower = [0u8; 11];
+        let name = lower.get_mut(..s.len()).ok_or_else(|| FieldError::new(Code::InvalidGender))?;
+        name.copy_from_slice(s.as_bytes());
+        name.make_ascii_lowercase();
+        match &*name {
+            b"male" => Ok(Some(Gender::Male)),
+            b"female" => Ok(Some(Gender::Female)),
+            b"transgender" => Ok(Some(Gender::Transgender)),
+            b"other" | b"others" => Ok(Some(Gender::Other)),
+            _ => Err(FieldError::new(Code::InvalidGender)),
+        }
     }
 
     /// DIGIT's spelling.
