@@ -38,6 +38,10 @@ test('an administrator creates a user with every DIGIT field; the answer masks A
   assert.equal(u.accountLocked, false);
   assert.equal(u.defaultPwdChgd, false);
   assert.equal(u.createdBy, USERS.gpDemo.uuid);
+  // DIGIT's dd-MM-yyyy HH:mm:ss (UTC), within a minute of now.
+  const [, dd, mm, yyyy, hh, mi, ss] = u.createdDate.match(/^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$/) ?? [];
+  assert.ok(Math.abs(Date.UTC(yyyy, mm - 1, dd, hh, mi, ss) - Date.now()) < 60_000, `createdDate ${u.createdDate}`);
+  assert.equal(u.lastModifiedDate, u.createdDate);
   assert.deepEqual(u.roles, [
     { code: 'EMPLOYEE', name: 'EMPLOYEE', tenantId: 'pb.demo' },
     { code: 'GP_ADMIN', name: 'GP Admin', tenantId: 'pb.demo' },

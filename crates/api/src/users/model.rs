@@ -379,6 +379,14 @@ pub struct UserRow {
     pub roles: Option<String>,
 }
 
+/// A moment as DIGIT's user contract writes it, `dd-MM-yyyy HH:mm:ss`, in UTC.
+fn digit_time(epoch_secs: i64) -> String {
+    let (days, secs) = (epoch_secs.div_euclid(86_400), epoch_secs.rem_euclid(86_400));
+    let d = enrol_core::Date::from_unix_days(days);
+    let dmy = d.to_dmy().replace('/', "-");
+    format!("{dmy} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+}
+
 /// Aadhaar numbers are never returned whole: `XXXXXXXX1234`.
 fn mask_aadhaar(a: &str) -> String {
     let keep = a.len().saturating_sub(4);
@@ -425,11 +433,11 @@ impl UserRow {
             "active": self.active == 1,
             "accountLocked": self.locked(now_secs()),
             "defaultPwdChgd": self.default_pwd_chgd == 1,
-            "pwdExpiryDate": self.pwd_expiry_date,
+            "pwdExpiryDate": self.pwd_expiry_date.map(|ms| digit_time(ms.div_euclid(1000))),
             "createdBy": self.created_by,
-            "createdDate": self.created_at * 1000,
+            "createdDate": digit_time(self.created_at),
             "lastModifiedBy": self.last_modified_by,
-            "lastModifiedDate": self.updated_at * 1000,
+            "lastModifiedDate": digit_time(self.updated_at),
             "roles": roles,
         })
     }
