@@ -211,39 +211,28 @@ fn insert_user(
 ) -> Result<worker::D1PreparedStatement, ApiError> {
     let p = &u.profile;
     db.stmt(
-        "INSERT INTO users (uuid, tenant_id, user_name, type, name, mobile_number, email_id, password_hash, active,
-            salutation, gender, alt_contact_number, pan, aadhaar_number, dob, father_or_husband_name, blood_group,
-            permanent_address, permanent_city, permanent_pincode, correspondence_address, correspondence_city,
-            correspondence_pincode, locale, created_by, last_modified_by)
+        "INSERT INTO users (uuid, tenant_id, user_name, type, name, mobile_number, password_hash, active,
+            salutation, gender, email_id, alt_contact_number, pan, aadhaar_number, dob, father_or_husband_name,
+            blood_group, permanent_address, permanent_city, permanent_pincode, correspondence_address,
+            correspondence_city, correspondence_pincode, locale, created_by, last_modified_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
             ?23, coalesce(?24, 'en_IN'), ?25, ?25)",
         &[
-            text(uuid),
-            text(&u.tenant_id),
-            text(&u.user_name),
-            text(u.user_type.as_str()),
-            text(&u.name),
-            opt_text(u.mobile_number.as_deref()),
-            opt_text(p.email_id.as_deref()),
-            opt_text(hash),
-            boolean(u.active),
-            opt_text(p.salutation.as_deref()),
-            opt_text(p.gender),
-            opt_text(p.alt_contact_number.as_deref()),
-            opt_text(p.pan.as_deref()),
-            opt_text(p.aadhaar_number.as_deref()),
-            opt_text(p.dob.as_deref()),
-            opt_text(p.father_or_husband_name.as_deref()),
-            opt_text(p.blood_group.as_deref()),
-            opt_text(p.permanent_address.as_deref()),
-            opt_text(p.permanent_city.as_deref()),
-            opt_text(p.permanent_pincode.as_deref()),
-            opt_text(p.correspondence_address.as_deref()),
-            opt_text(p.correspondence_city.as_deref()),
-            opt_text(p.correspondence_pincode.as_deref()),
-            opt_text(p.locale.as_deref()),
-            text(by),
-        ],
+            [
+                text(uuid),
+                text(&u.tenant_id),
+                text(&u.user_name),
+                text(u.user_type.as_str()),
+                text(&u.name),
+                opt_text(u.mobile_number.as_deref()),
+                opt_text(hash),
+                boolean(u.active),
+            ]
+            .as_slice(),
+            &p.values(),
+            &[text(by)],
+        ]
+        .concat(),
     )
 }
 
@@ -389,27 +378,7 @@ const SET_PROFILE: &str = "salutation = coalesce(?2, salutation), gender = coale
     locale = coalesce(?17, locale), name = coalesce(?18, name), last_modified_by = ?19, updated_at = unixepoch()";
 
 fn profile_params(id: i64, p: &Profile, name: Option<&str>, by: &str) -> Vec<JsValue> {
-    vec![
-        int(id),
-        opt_text(p.salutation.as_deref()),
-        opt_text(p.gender),
-        opt_text(p.email_id.as_deref()),
-        opt_text(p.alt_contact_number.as_deref()),
-        opt_text(p.pan.as_deref()),
-        opt_text(p.aadhaar_number.as_deref()),
-        opt_text(p.dob.as_deref()),
-        opt_text(p.father_or_husband_name.as_deref()),
-        opt_text(p.blood_group.as_deref()),
-        opt_text(p.permanent_address.as_deref()),
-        opt_text(p.permanent_city.as_deref()),
-        opt_text(p.permanent_pincode.as_deref()),
-        opt_text(p.correspondence_address.as_deref()),
-        opt_text(p.correspondence_city.as_deref()),
-        opt_text(p.correspondence_pincode.as_deref()),
-        opt_text(p.locale.as_deref()),
-        opt_text(name),
-        text(by),
-    ]
+    [[int(id)].as_slice(), &p.values(), &[opt_text(name), text(by)]].concat()
 }
 
 /// `POST /user/users/_updatenovalidate`: an administrator changes a user of their subtree: profile, name,

@@ -4,11 +4,13 @@
 
 use crate::auth::UserType;
 use crate::config::now_secs;
+use crate::db::opt_text;
 use crate::error::ApiError;
 use enrol_core::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
 use enrol_core::{Code, Date};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use wasm_bindgen::JsValue;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -78,6 +80,33 @@ pub struct Profile {
     pub correspondence_city: Option<String>,
     pub correspondence_pincode: Option<String>,
     pub locale: Option<String>,
+}
+
+impl Profile {
+    /// The profile as bound parameters, in the order of the SQL that stores it (`insert_user`,
+    /// `SET_PROFILE`): salutation, gender, email, alternate number, PAN, Aadhaar, date of birth, guardian,
+    /// blood group, the two addresses (address, city, PIN code), locale.
+    pub fn values(&self) -> [JsValue; 16] {
+        let t = |s: &Option<String>| opt_text(s.as_deref());
+        [
+            t(&self.salutation),
+            opt_text(self.gender),
+            t(&self.email_id),
+            t(&self.alt_contact_number),
+            t(&self.pan),
+            t(&self.aadhaar_number),
+            t(&self.dob),
+            t(&self.father_or_husband_name),
+            t(&self.blood_group),
+            t(&self.permanent_address),
+            t(&self.permanent_city),
+            t(&self.permanent_pincode),
+            t(&self.correspondence_address),
+            t(&self.correspondence_city),
+            t(&self.correspondence_pincode),
+            t(&self.locale),
+        ]
+    }
 }
 
 /// A user ready to insert.
