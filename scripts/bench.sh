@@ -15,7 +15,7 @@ cargo build --quiet --release --target wasm32-unknown-unknown -p enrol-baseline
 wasm-bindgen --target web --no-typescript --out-dir "$OUT/pkg" \
   target/wasm32-unknown-unknown/release/enrol_baseline.wasm
 # The same wasm-opt pass as the validator gets in scripts/build.sh, so the two are built alike.
-wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$OUT/pkg/enrol_baseline_bg.wasm" -o "$OUT/pkg/enrol_baseline_bg.wasm"
 
 # A fixed seed: every run measures the same bytes (made again only when the generator was rebuilt).

@@ -10,16 +10,33 @@ up_to_date() {
   [ -e "$out" ] && [ -z "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
 }
 
-if ! up_to_date www/pkg/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock; then
-  say "building the browser validator (wasm)"
+# Two builds of the validator: with WebAssembly SIMD (.cargo/config.toml), and plain for browsers without it
+# (www/validator-wasm.js picks). They share one JS glue, so the two glues must be the same.
+WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
+if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo; then
+  say "building the browser validator (wasm, with SIMD and plain)"
   cargo build --quiet --release --target wasm32-unknown-unknown -p enrol-validator
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/enrol_validator.wasm
-  wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-    www/pkg/enrol_validator_bg.wasm -o www/pkg/enrol_validator_bg.wasm
+  wasm-opt "${WASM_OPT_FLAGS[@]}" --enable-simd www/pkg/enrol_validator_bg.wasm -o www/pkg/enrol_validator_bg.wasm
+  # RUSTFLAGS set in the environment replaces the config's; a target directory of its own keeps both cached.
+  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
+    -p enrol-validator --target-dir target/plain
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg/plain \
+    target/plain/wasm32-unknown-unknown/release/enrol_validator.wasm
+  wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/plain/enrol_validator_bg.wasm -o www/pkg/plain/enrol_validator_bg.wasm
+  cmp -s www/pkg/enrol_validator.js www/pkg/plain/enrol_validator.js || {
+    echo "the SIMD and plain builds of the validator have different JS glue" >&2
+    exit 1
+  }
+  if wasm-dis www/pkg/plain/enrol_validator_bg.wasm | grep -q 'v128'; then
+    echo "the plain build of the validator uses SIMD" >&2
+    exit 1
+  fi
+  rm www/pkg/plain/enrol_validator.js
 fi
 
-if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/password crates/api/src crates/api/Cargo.toml Cargo.toml Cargo.lock; then
+if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/password crates/api/src crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo; then
   say "building the Worker"
   (cd crates/api && worker-build --release >"$ROOT/target/worker-build.log" 2>&1) || {
     cat "$ROOT/target/worker-build.log" >&2

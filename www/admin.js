@@ -184,7 +184,8 @@ $('download-issues').addEventListener('click', (e) => {
 $('template').addEventListener('click', async (e) => {
   e.preventDefault();
   const { default: init, templateHeader } = await import('/pkg/enrol_validator.js');
-  await init();
+  const { wasmUrl } = await import('/validator-wasm.js');
+  await init({ module_or_path: wasmUrl });
   download('enrol-template.csv', new Blob(['\uFEFF', templateHeader(), '\r\n'], { type: 'text/csv;charset=utf-8' }));
 });
 

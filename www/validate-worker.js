@@ -2,8 +2,9 @@
 // keeps the issues here. The page only ever receives the counts and at most one page of issues, so a file
 // with 100,000 issues cannot freeze it; it asks for other pages (a column's issues) and for the CSV.
 import init, { Validator } from '/pkg/enrol_validator.js';
+import { wasmUrl } from '/validator-wasm.js';
 
-const ready = init();
+const ready = init({ module_or_path: wasmUrl });
 const REPORT_EVERY_MS = 100;
 const PAGE = 1000;
 const CSV_COLUMNS = ['row', 'line', 'column', 'code', 'severity', 'value', 'message'];

@@ -112,3 +112,16 @@ test('a clean file enables the upload button', async (t) => {
   assert.ok(await page.locator('#upload').isEnabled());
   assert.ok(await page.locator('#issues-box').isHidden());
 });
+
+test('Chromium gets the SIMD build; the plain build for browsers without SIMD is served and valid', async (t) => {
+  const { page } = await openAdmin(t);
+  const got = await page.evaluate(async () => {
+    const { simd, wasmUrl } = await import('/validator-wasm.js');
+    const plain = await fetch('/pkg/plain/enrol_validator_bg.wasm');
+    const bytes = new Uint8Array(await plain.arrayBuffer());
+    return { simd, wasmUrl, status: plain.status, type: plain.headers.get('content-type'), valid: WebAssembly.validate(bytes) };
+  });
+  assert.deepEqual(got, {
+    simd: true, wasmUrl: '/pkg/enrol_validator_bg.wasm', status: 200, type: 'application/wasm', valid: true,
+  });
+});

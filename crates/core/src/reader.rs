@@ -312,8 +312,36 @@ impl RecordReader {
         debug_assert!(self.buf.is_empty() && self.ends.is_empty());
         // Every byte of the record is ORed in here.
         let mut seen = 0u64;
-        let mut words = input.chunks_exact(8);
         let mut at = 0;
+        // With wasm SIMD, sixteen bytes at a time first (the same mask, from four compares).
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let mut blocks = input.chunks_exact(16);
+            for block in &mut blocks {
+                let (mut m, top) = simd::specials16(block);
+                while m != 0 {
+                    let i = at + m.trailing_zeros() as usize;
+                    match input[i] {
+                        b',' => self.ends.push(i),
+                        b @ (b'\n' | b'\r') => {
+                            let before = top & ((1u32 << (i - at)) - 1);
+                            let seen = seen | if before == 0 { 0 } else { HI };
+                            return self.emit_in_place(input, i, b, seen, on_record);
+                        }
+                        _ => {
+                            self.ends.clear();
+                            return 0;
+                        }
+                    }
+                    m &= m - 1;
+                }
+                if top != 0 {
+                    seen |= HI;
+                }
+                at += 16;
+            }
+        }
+        let mut words = input[at..].chunks_exact(8);
         for word in &mut words {
             let w = word.try_into().map(u64::from_le_bytes).unwrap_or(0);
             let mut m = specials::<true>(w);
@@ -380,6 +408,25 @@ impl RecordReader {
         self.emit(false, on_record);
         self.count_break(line_break);
         self.state = State::RecordStart;
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd {
+    use core::arch::wasm32::{i8x16_bitmask, i8x16_eq, u8x16_splat, v128, v128_load, v128_or};
+
+    /// Of 16 bytes: bit k set when byte k is `,` `"` `\r` or `\n`, and bit k set when byte k is not ASCII.
+    #[inline(always)]
+    pub fn specials16(block: &[u8]) -> (u32, u32) {
+        debug_assert_eq!(block.len(), 16);
+        // SAFETY: `block` holds 16 readable bytes (callers pass `chunks_exact(16)`), and v128_load reads
+        // exactly 16 bytes with no alignment requirement.
+        let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
+        let m = v128_or(
+            v128_or(i8x16_eq(v, u8x16_splat(b',')), i8x16_eq(v, u8x16_splat(b'"'))),
+            v128_or(i8x16_eq(v, u8x16_splat(b'\n')), i8x16_eq(v, u8x16_splat(b'\r'))),
+        );
+        (u32::from(i8x16_bitmask(m)), u32::from(i8x16_bitmask(v)))
     }
 }
 
