@@ -1,14 +1,14 @@
-//! Which row first held each value that must not repeat (phone, email, userName, externalId).
+//! Which values repeat across rows (phone, email, userName, externalId), and which row held each first.
 //!
-//! A 1,000,000-row file in a browser must fit in 64 MiB, so entries are compact: a phone is exact and
-//! shares one u64 with its row (34 + 30 bits), text values are a 64-bit hash of their ASCII-lowercased
-//! bytes plus the row (12 bytes). With a million values the chance of any false match between texts is
-//! about 3 in 10^8. The line of every row is kept too (4 bytes a row), so that the first of two duplicate
-//! rows can be reported with its line when the second one turns up.
+//! Every value is only noted while the file streams in: a phone exactly, with its row, in one u64 (34 + 30
+//! bits); a text as a 64-bit hash of its ASCII-lowercased bytes with its row, plus the text itself, shown
+//! if it turns out to be a duplicate. With a million values the chance of any false match between texts is
+//! about 3 in 10^8. The line of every row is kept too (4 bytes a row).
 //!
-//! The tables are open-addressed with linear probing and the entries inline, at most three quarters full:
-//! a lookup in a table far larger than the cache touches one cache line, where a table with control bytes
-//! apart from its entries (hashbrown) touches two. On a 1,000,000-row file that was a third of the time.
+//! The repeats are found once, at the end: the values are split by hash into parts of about a thousand,
+//! keeping their order, and each part is searched with a small table that stays in the cache. Looking each
+//! value up in a table of the whole file as it came missed the cache on nearly every value; on a
+//! 1,000,000-row file that took a quarter of the time, even with the lookups batched.
 
 use crate::words::{lower, word_at};
 
@@ -24,41 +24,74 @@ pub enum Key<'a> {
     ExternalId(&'a str),
 }
 
-/// A key as the tables hold it: a phone as is, a text as its fingerprint and kind. Made as soon as a value
-/// is read, so that the value itself need not be kept until the lookup.
-#[derive(Debug, Clone, Copy)]
-pub enum Hashed {
-    Phone(u64),
-    Text { fingerprint: u64, kind: u8 },
+/// The kinds of value, in the order of `Key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Phone,
+    Email,
+    UserName,
+    ExternalId,
 }
 
-impl Hashed {
-    fn kind(&self) -> u8 {
-        match self {
-            Hashed::Phone(_) => 0,
-            Hashed::Text { kind, .. } => *kind,
-        }
-    }
+const TEXT_KINDS: [Kind; 3] = [Kind::Email, Kind::UserName, Kind::ExternalId];
 
-    /// Where the key's search starts in its table.
-    fn hash(&self) -> u64 {
-        match self {
-            Hashed::Phone(phone) => mix(*phone),
-            Hashed::Text { fingerprint, .. } => *fingerprint,
-        }
-    }
+/// A value that an earlier row held too.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Duplicate<'a> {
+    pub kind: Kind,
+    /// The later row, and the first row that held the value.
+    pub row: u64,
+    pub first: u64,
+    /// The value as compared: a phone's 10 digits, a text as the later row wrote it.
+    pub shown: std::borrow::Cow<'a, str>,
 }
 
 #[derive(Default)]
 pub struct Seen {
-    /// `phone << ROW_BITS | row`; rows start at 1, so 0 is an empty slot.
-    phones: Table<u64>,
-    /// `[hash low, hash high, row]`; row 0 is an empty slot.
-    texts: Table<[u32; 3]>,
+    /// `phone << ROW_BITS | row`, in row order.
+    phones: Log<u64>,
+    /// `[hash low, hash high, row | kind << 30, where the text starts in texts]`, in row order.
+    keys: Log<[u32; 4]>,
+    /// The text values as written, each after its length in two bytes (they are short: the parsers allow
+    /// a few hundred bytes at most), in blocks of `TEXT_BLOCK` bytes that no value straddles.
+    texts: Vec<Vec<u8>>,
     /// `lines[row - 1]`: the physical line on which data row `row` starts.
     lines: Vec<u32>,
-    /// (row, kind) pairs whose duplicate issue has been reported already.
-    reported: Bits,
+}
+
+/// Bytes of text per block (a value is at most 65,535 bytes, so one always fits in a fresh block).
+const TEXT_BLOCK: usize = 1 << 20;
+
+/// A list that grows by blocks of `Log::BLOCK` entries and never moves them: no doubling, so no moment
+/// with the old and the new copy both alive, and at most one block of room unused (a browser's wasm memory
+/// keeps its high-water mark).
+struct Log<T> {
+    blocks: Vec<Vec<T>>,
+    len: usize,
+}
+
+impl<T> Default for Log<T> {
+    fn default() -> Self {
+        Self { blocks: Vec::new(), len: 0 }
+    }
+}
+
+impl<T: Copy> Log<T> {
+    const BLOCK: usize = 1 << 16;
+
+    fn push(&mut self, item: T) {
+        if self.blocks.last().is_none_or(|b| b.len() == Self::BLOCK) {
+            self.blocks.push(Vec::with_capacity(Self::BLOCK));
+        }
+        if let Some(b) = self.blocks.last_mut() {
+            b.push(item);
+            self.len += 1;
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.blocks.iter().flatten()
+    }
 }
 
 /// A growable set of small numbers, one bit each.
@@ -115,107 +148,11 @@ impl Key<'_> {
             Key::ExternalId(_) => 3,
         }
     }
-
-    pub fn hashed(&self) -> Hashed {
-        match *self {
-            Key::Phone(phone) => Hashed::Phone(phone),
-            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
-                Hashed::Text { fingerprint: fingerprint(self.kind(), s), kind: self.kind() }
-            }
-        }
-    }
-}
-
-/// An entry of a `Table`: a key with its row, or the empty slot (all zeros).
-trait Slot: Copy + Default + PartialEq {
-    /// The hash the entry was placed by.
-    fn hash(&self) -> u64;
-}
-
-impl Slot for u64 {
-    fn hash(&self) -> u64 {
-        mix(self >> ROW_BITS)
-    }
-}
-
-impl Slot for [u32; 3] {
-    fn hash(&self) -> u64 {
-        u64::from(self[0]) | u64::from(self[1]) << 32
-    }
-}
-
-/// Open addressing, linear probing, a power-of-two number of slots, at most three quarters full.
-struct Table<E> {
-    slots: Vec<E>,
-    len: usize,
-}
-
-impl<E> Default for Table<E> {
-    fn default() -> Self {
-        Self { slots: Vec::new(), len: 0 }
-    }
-}
-
-impl<E: Slot> Table<E> {
-    fn slots_for(n: usize) -> usize {
-        (n.saturating_mul(4) / 3 + 1).next_power_of_two().max(16)
-    }
-
-    /// Room for `n` entries without growing.
-    fn reserve(&mut self, n: usize) {
-        if Self::slots_for(n) > self.slots.len() {
-            self.resize(Self::slots_for(n));
-        }
-    }
-
-    fn resize(&mut self, slots: usize) {
-        let old = std::mem::replace(&mut self.slots, vec![E::default(); slots]);
-        let mask = slots - 1;
-        for e in old.into_iter().filter(|e| *e != E::default()) {
-            let mut i = e.hash() as usize & mask;
-            while self.slots[i] != E::default() {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = e;
-        }
-    }
-
-    /// Whether the slot where a search for `hash` starts is taken. Asked only to bring that slot into the
-    /// cache: a batch of these waits for memory once, together, where lookups one by one wait each time.
-    #[inline]
-    fn touch(&self, hash: u64) -> bool {
-        self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)).is_some_and(|e| *e != E::default())
-    }
-
-    /// The entry for which `same` holds, or else `entry` is added and None returned.
-    #[inline]
-    fn find_or_insert(&mut self, hash: u64, entry: E, same: impl Fn(&E) -> bool) -> Option<E> {
-        if (self.len + 1) * 4 > self.slots.len() * 3 {
-            self.resize(Self::slots_for(self.len + 1).max(self.slots.len() * 2));
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = hash as usize & mask;
-        loop {
-            let e = self.slots[i];
-            if e == E::default() {
-                self.slots[i] = entry;
-                self.len += 1;
-                return None;
-            }
-            if same(&e) {
-                return Some(e);
-            }
-            i = (i + 1) & mask;
-        }
-    }
 }
 
 impl Seen {
-    /// Room for `rows` rows: every row has a phone; texts get room for one every other row and grow past
-    /// that (sheets hold fewer emails and userNames than phones, and a smaller table misses the cache less).
+    /// Room for `rows` rows' lines (the values are kept in blocks, which never move).
     pub fn reserve(&mut self, rows: usize) {
-        self.phones.reserve(rows);
-        self.texts.reserve(rows / 2);
         self.lines.reserve(rows);
     }
 
@@ -230,36 +167,126 @@ impl Seen {
         self.lines.get(i).map(|&l| u64::from(l))
     }
 
-    /// See `Table::touch`: true when the slot is taken (the answer is of no use but to keep the read).
-    pub fn touch(&self, key: Hashed) -> bool {
-        match key {
-            Hashed::Phone(_) => self.phones.touch(key.hash()),
-            Hashed::Text { .. } => self.texts.touch(key.hash()),
-        }
-    }
-
-    /// The earlier row that held `key`, or None (and `row` is remembered as holding it).
-    pub fn first_row(&mut self, key: Hashed, row: u64) -> Option<u64> {
+    /// Notes that `row` holds `key`. Rows come in order.
+    pub fn add(&mut self, key: Key<'_>, row: u64) {
         if row > ROW_MASK {
-            return None; // past a billion rows duplicates are no longer tracked
+            return; // past a billion rows duplicates are no longer tracked
         }
         match key {
-            Hashed::Phone(phone) => {
-                let found = self.phones.find_or_insert(key.hash(), phone << ROW_BITS | row, |e| e >> ROW_BITS == phone);
-                found.map(|e| e & ROW_MASK)
-            }
-            Hashed::Text { fingerprint: fp, .. } => {
-                let (lo, hi) = (fp as u32, (fp >> 32) as u32);
-                let found = self.texts.find_or_insert(fp, [lo, hi, row as u32], |e| e[0] == lo && e[1] == hi);
-                found.map(|e| u64::from(e[2]))
+            Key::Phone(phone) => self.phones.push(phone << ROW_BITS | row),
+            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => {
+                let Ok(len) = u16::try_from(s.len()) else { return }; // no parser lets such a value through
+                if self.texts.last().is_none_or(|b| b.len() + 2 + s.len() > b.capacity()) {
+                    self.texts.push(Vec::with_capacity(TEXT_BLOCK));
+                }
+                let Ok(start) =
+                    u32::try_from((self.texts.len() - 1) * TEXT_BLOCK + self.texts[self.texts.len() - 1].len())
+                else {
+                    return; // 4 GiB of values
+                };
+                let fp = fingerprint(key.kind(), s);
+                let kind = u32::from(key.kind()) << ROW_BITS;
+                self.keys.push([fp as u32, (fp >> 32) as u32, row as u32 | kind, start]);
+                let block = self.texts.last_mut().expect("a block was just made");
+                block.extend_from_slice(&len.to_le_bytes());
+                block.extend_from_slice(s.as_bytes());
             }
         }
     }
 
-    /// Marks `row`'s duplicate of this kind of value as reported; true if it was not before. (A row can
-    /// repeat one row's phone and another row's email: each is reported.)
-    pub fn report(&mut self, row: u64, key: Hashed) -> bool {
-        self.reported.insert(row * 4 + key.kind() as u64)
+    /// The text noted at `start`.
+    fn text_at(&self, start: u32) -> &str {
+        let (block, at) = (start as usize / TEXT_BLOCK, start as usize % TEXT_BLOCK);
+        let b = self.texts.get(block).map_or(&[][..], Vec::as_slice);
+        let len = b.get(at..at + 2).map_or(0, |l| usize::from(u16::from_le_bytes([l[0], l[1]])));
+        b.get(at + 2..at + 2 + len).and_then(|t| std::str::from_utf8(t).ok()).unwrap_or_default()
+    }
+
+    /// Calls `found` for every value that an earlier row held too, with the first row that held it; for
+    /// each value, in the order of its rows.
+    pub fn each_duplicate(&self, mut found: impl FnMut(Duplicate<'_>)) {
+        let phone_of = |e: &u64| e >> ROW_BITS;
+        each_repeat(
+            &self.phones,
+            |e| mix(phone_of(e)),
+            |a, b| phone_of(a) == phone_of(b),
+            |later, first| {
+                found(Duplicate {
+                    kind: Kind::Phone,
+                    row: later & ROW_MASK,
+                    first: first & ROW_MASK,
+                    shown: format!("{:010}", phone_of(later)).into(),
+                })
+            },
+        );
+        let hash = |e: &[u32; 4]| u64::from(e[0]) | u64::from(e[1]) << 32;
+        each_repeat(
+            &self.keys,
+            hash,
+            |a, b| a[..2] == b[..2],
+            |later, first| {
+                let row_mask = ROW_MASK as u32;
+                found(Duplicate {
+                    kind: TEXT_KINDS[((later[2] >> ROW_BITS) as usize).saturating_sub(1).min(2)],
+                    row: u64::from(later[2] & row_mask),
+                    first: u64::from(first[2] & row_mask),
+                    shown: self.text_at(later[3]).into(),
+                })
+            },
+        );
+    }
+}
+
+/// Calls `found(later, first)` for each entry whose key (`same`) an earlier entry of `entries` had, `first`
+/// being the earliest. The entries are split by the top bits of `hash` into parts of about 1,024, keeping
+/// their order; each part is then searched with a table of its own, small enough for the cache.
+fn each_repeat<E: Copy>(
+    entries: &Log<E>,
+    hash: impl Fn(&E) -> u64,
+    same: impl Fn(&E, &E) -> bool,
+    mut found: impl FnMut(&E, &E),
+) {
+    let Some(&any) = entries.iter().next() else { return };
+    let bits = (entries.len / 1024).next_power_of_two().trailing_zeros();
+    let part_of = |e: &E| if bits == 0 { 0 } else { (hash(e) >> (64 - bits)) as usize };
+    // Where each part starts, then the entries part by part, each part in the entries' order.
+    let mut starts = vec![0usize; (1 << bits) + 1];
+    for e in entries.iter() {
+        starts[part_of(e) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut next = starts.clone();
+    let mut parted = vec![any; entries.len];
+    for e in entries.iter() {
+        let p = part_of(e);
+        parted[next[p]] = *e;
+        next[p] += 1;
+    }
+    // Index into the part plus one; 0 is empty. At most half full.
+    let mut table: Vec<u32> = Vec::new();
+    for w in starts.windows(2) {
+        let part = &parted[w[0]..w[1]];
+        table.clear();
+        table.resize((part.len() * 2).next_power_of_two().max(16), 0);
+        let mask = table.len() - 1;
+        for (k, e) in part.iter().enumerate() {
+            let mut at = hash(e) as usize & mask;
+            loop {
+                match table[at].checked_sub(1) {
+                    None => {
+                        table[at] = k as u32 + 1;
+                        break;
+                    }
+                    Some(j) if same(&part[j as usize], e) => {
+                        found(e, &part[j as usize]);
+                        break;
+                    }
+                    Some(_) => at = (at + 1) & mask,
+                }
+            }
+        }
     }
 }
 
@@ -267,49 +294,55 @@ impl Seen {
 mod tests {
     use super::*;
 
-    impl Seen {
-        fn first_row_of(&mut self, key: Key<'_>, row: u64) -> Option<u64> {
-            self.first_row(key.hashed(), row)
-        }
+    fn duplicates(s: &Seen) -> Vec<(Kind, u64, u64, String)> {
+        let mut out = Vec::new();
+        s.each_duplicate(|d| out.push((d.kind, d.row, d.first, d.shown.into_owned())));
+        out.sort_by_key(|d| (d.1, d.0 as u8));
+        out
     }
 
     #[test]
-    fn finds_the_first_row_of_each_kind() {
+    fn finds_each_repeat_with_its_first_row_and_kind() {
         let mut s = Seen::default();
-        assert_eq!(s.first_row_of(Key::Phone(9_876_543_210), 1), None);
-        assert_eq!(s.first_row_of(Key::Email("A@x.in"), 2), None);
-        assert_eq!(s.first_row_of(Key::UserName("a@x.in"), 3), None, "a userName never matches an email");
-        assert_eq!(s.first_row_of(Key::Phone(9_876_543_210), 4), Some(1));
-        assert_eq!(s.first_row_of(Key::Email("a@X.IN"), 5), Some(2), "case-insensitive");
-        assert_eq!(s.first_row_of(Key::Phone(9_876_543_211), 6), None);
-        let phone = Key::Phone(9_876_543_210).hashed();
-        assert!(
-            s.report(1, phone) && !s.report(1, phone) && s.report(1, Key::Email("x").hashed()) && s.report(64, phone)
-        );
+        s.add(Key::Phone(9_876_543_210), 1);
+        s.add(Key::Email("A@x.in"), 2);
+        s.add(Key::UserName("a@x.in"), 3);
+        s.add(Key::Phone(9_876_543_210), 4);
+        s.add(Key::Email("a@X.IN"), 5);
+        s.add(Key::Phone(6_000_000_001), 6);
+        s.add(Key::Phone(9_876_543_210), 7);
+        s.add(Key::ExternalId("Ext-1"), 8);
+        s.add(Key::ExternalId("ext-1"), 9);
+        let want = [
+            (Kind::Phone, 4, 1, "9876543210"),
+            (Kind::Email, 5, 2, "a@X.IN"),
+            (Kind::Phone, 7, 1, "9876543210"),
+            (Kind::ExternalId, 9, 8, "ext-1"),
+        ];
+        let want: Vec<_> = want.iter().map(|&(k, r, f, v)| (k, r, f, v.to_string())).collect();
+        assert_eq!(duplicates(&s), want, "a userName never matches an email; case does not count");
     }
 
     #[test]
-    fn tables_find_every_row_across_growth_and_collisions() {
-        // Unreserved, so the tables grow many times; phones that differ only in high digits, and texts.
+    fn finds_repeats_across_many_parts_and_always_the_earliest_row() {
+        // 60,000 rows: enough values for many parts; phones that differ only in high digits, and emails.
         let mut s = Seen::default();
         let phone = |i: u64| 6_000_000_000 + (i % 5_000) * 1_000_000 + i / 5_000;
         for row in 1..=20_000 {
-            assert_eq!(s.first_row_of(Key::Phone(phone(row)), row), None, "phone of row {row}");
-            assert_eq!(s.first_row_of(Key::Email(&format!("u{row}@x.in")), row), None, "email of row {row}");
+            s.add(Key::Phone(phone(row)), row);
+            s.add(Key::Email(&format!("u{row}@x.in")), row);
         }
-        for row in 1..=20_000 {
-            assert_eq!(s.first_row_of(Key::Phone(phone(row)), 30_000 + row), Some(row));
-            assert_eq!(s.first_row_of(Key::Email(&format!("U{row}@X.IN")), 30_000 + row), Some(row));
-            assert_eq!(s.first_row_of(Key::UserName(&format!("u{row}@x.in")), 30_000 + row), None);
+        for row in 20_001..=60_000 {
+            let earlier = (row - 1) % 20_000 + 1;
+            s.add(Key::Phone(phone(earlier)), row);
+            s.add(Key::UserName(&format!("u{row}@x.in")), row);
         }
-        assert!(s.phones.len * 4 <= s.phones.slots.len() * 3 && s.phones.slots.len().is_power_of_two());
-        let mut reserved = Seen::default();
-        reserved.reserve(1_000);
-        let slots = reserved.texts.slots.len();
-        for row in 1..=500 {
-            reserved.first_row_of(Key::ExternalId(&row.to_string()), row);
+        let found = duplicates(&s);
+        assert_eq!(found.len(), 40_000);
+        for (kind, row, first, shown) in found {
+            assert_eq!((kind, first), (Kind::Phone, (row - 1) % 20_000 + 1), "row {row}");
+            assert_eq!(shown, format!("{:010}", phone(first)));
         }
-        assert_eq!(reserved.texts.slots.len(), slots, "a reserved table does not grow");
     }
 
     #[test]

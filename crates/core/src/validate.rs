@@ -1,8 +1,10 @@
 //! The streaming validator: bytes in (`push` any number of chunks, then `finish`), a `Report` out.
 //!
 //! It reports every problem of every row and never stops early: an administrator fixes the whole file in
-//! one pass. Memory stays flat in the file's size but for one 64-bit fingerprint per unique phone, email,
-//! userName and externalId (to find the same value on two rows) and the issues themselves (capped).
+//! one pass. Memory stays flat in the file's size but for what finding the same value on two rows needs
+//! (each phone with its row, each email, userName and externalId with a 64-bit hash, its row and its text;
+//! see `seen`), a line number per row, and the issues themselves (capped). Duplicates are found at `finish`,
+//! so their issues come last.
 
 use crate::config::Config;
 use crate::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
@@ -11,7 +13,7 @@ use crate::json;
 use crate::messages::{Locale, message};
 use crate::reader::{Record, RecordReader};
 use crate::schema::{Column, valid_columns};
-use crate::seen::{Bits, Hashed, Key, Seen};
+use crate::seen::{Bits, Key, Kind, Seen};
 
 /// Bytes looked at before deciding whether the input is text at all.
 const SNIFF_BYTES: usize = 512;
@@ -230,27 +232,10 @@ struct Checker {
     rows_with_errors: Bits,
     /// A record other than blank ones was read (the header, even a broken one).
     saw_record: bool,
-    /// Values that must be unique, waiting to be looked up in a batch (see `unique`).
-    pending: Vec<Pending>,
-    /// The text values of `pending`, back to back, to show if they turn out to be duplicates.
-    pending_text: String,
-    /// Sink of `Seen::touch`, kept so that the reads are not optimised away.
-    touched: usize,
+    /// (first row, kind) pairs whose duplicate issue has been reported (a row can repeat one row's phone
+    /// and another row's email: each is reported).
+    reported: Bits,
 }
-
-/// A value to look up in `Seen`: where it was, and how to show it.
-struct Pending {
-    key: Hashed,
-    row: u64,
-    line: u64,
-    column: Column,
-    /// Range of `pending_text`; None for a phone, shown as its 10 digits.
-    text: Option<std::ops::Range<usize>>,
-}
-
-/// Values looked up together. Large tables miss the cache on nearly every lookup; reading the slots of a
-/// batch first lets those misses overlap (on 1,000,000 rows the lookups took a third of the time).
-const BATCH: usize = 64;
 
 impl Checker {
     fn new(config: Config) -> Self {
@@ -262,9 +247,7 @@ impl Checker {
             seen: Seen::default(),
             rows_with_errors: Bits::default(),
             saw_record: false,
-            pending: Vec::with_capacity(BATCH),
-            pending_text: String::new(),
-            touched: 0,
+            reported: Bits::default(),
         }
     }
 
@@ -447,7 +430,7 @@ impl Checker {
                 Column::Phone => {
                     match Phone::parse(v) {
                         Ok(Some(p)) => {
-                            self.unique(row, line, c, None, Key::Phone(p.as_u64()));
+                            self.seen.add(Key::Phone(p.as_u64()), row);
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -455,14 +438,14 @@ impl Checker {
                 }
                 Column::Email => match Email::parse(v) {
                     Ok(Some(e)) => {
-                        self.unique(row, line, c, Some(v), Key::Email(e.as_ref()));
+                        self.seen.add(Key::Email(e.as_ref()), row);
                         Ok(())
                     }
                     r => r.map(drop),
                 },
                 Column::UserName => match UserName::parse(v) {
                     Ok(Some(u)) => {
-                        self.unique(row, line, c, Some(v), Key::UserName(u.as_ref()));
+                        self.seen.add(Key::UserName(u.as_ref()), row);
                         Ok(())
                     }
                     r => r.map(drop),
@@ -488,7 +471,7 @@ impl Checker {
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
                     if r.is_ok() {
-                        self.unique(row, line, c, Some(v), Key::ExternalId(v));
+                        self.seen.add(Key::ExternalId(v), row);
                     }
                     r
                 }
@@ -539,62 +522,43 @@ impl Checker {
         }
     }
 
-    /// Records that `row` holds `key`; flags both rows when an earlier row has it too. Both issues show the
-    /// value as compared (a phone's 10 digits; text as written in the later row): the earlier row's own
-    /// spelling is not kept, and it is the same value. The lookup waits for a batch (`BATCH`), so the
-    /// issues come up to a batch of rows later; the batch fills by count, so chunking changes nothing.
-    fn unique(&mut self, row: u64, line: u64, column: Column, text: Option<&str>, key: Key<'_>) {
-        let text = text.map(|t| {
-            let start = self.pending_text.len();
-            self.pending_text.push_str(t);
-            start..self.pending_text.len()
-        });
-        self.pending.push(Pending { key: key.hashed(), row, line, column, text });
-        if self.pending.len() == BATCH {
-            self.flush_unique();
-        }
-    }
-
-    fn flush_unique(&mut self) {
-        let pending = std::mem::take(&mut self.pending);
-        let texts = std::mem::take(&mut self.pending_text);
-        self.touched = pending.iter().fold(self.touched, |n, p| n + usize::from(self.seen.touch(p.key)));
-        for p in &pending {
-            let Some(first) = self.seen.first_row(p.key, p.row) else { continue };
-            let shown = match (&p.text, p.key) {
-                (Some(range), _) => shorten(&texts[range.clone()]),
-                (None, Hashed::Phone(phone)) => format!("{phone:010}"),
-                (None, Hashed::Text { .. }) => String::new(),
+    /// Flags both rows of every value that two rows hold. Both issues show the value as compared (a phone's
+    /// 10 digits; text as written in the later row): the earlier row's own spelling is not kept, and it is
+    /// the same value. Found at the end (see `Seen`), so these issues come last.
+    fn duplicates(&mut self) {
+        let seen = std::mem::take(&mut self.seen);
+        seen.each_duplicate(|d| {
+            let column = match d.kind {
+                Kind::Phone => Column::Phone,
+                Kind::Email => Column::Email,
+                Kind::UserName => Column::UserName,
+                Kind::ExternalId => Column::ExternalId,
             };
-            if self.seen.report(first, p.key) {
-                // The earlier row learns of the duplicate only now.
-                let first_line = self.seen.line_of(first);
+            let shown = shorten(&d.shown);
+            if self.reported.insert(d.first * 4 + d.kind as u64) {
+                // The earlier row, once per kind of value: it names the first row that repeats it.
                 self.push_issue(Issue {
-                    row: Some(first),
-                    line: first_line,
-                    column: Some(p.column),
+                    row: Some(d.first),
+                    line: seen.line_of(d.first),
+                    column: Some(column),
                     code: Code::DuplicateInFile,
                     value: Some(shown.clone()),
-                    param: Some(p.row.to_string()),
+                    param: Some(d.row.to_string()),
                 });
             }
             self.push_issue(Issue {
-                row: Some(p.row),
-                line: Some(p.line),
-                column: Some(p.column),
+                row: Some(d.row),
+                line: seen.line_of(d.row),
+                column: Some(column),
                 code: Code::DuplicateInFile,
                 value: Some(shown),
-                param: Some(first.to_string()),
+                param: Some(d.first.to_string()),
             });
-        }
-        self.pending = pending;
-        self.pending.clear();
-        self.pending_text = texts;
-        self.pending_text.clear();
+        });
     }
 
     fn finish(mut self) -> Report {
-        self.flush_unique();
+        self.duplicates();
         if !self.saw_record && self.issues.iter().all(|i| i.code != Code::NotCsv) {
             // Nothing but blank lines (or nothing at all).
             self.file_issue(Code::EmptyFile, None, None, None);
