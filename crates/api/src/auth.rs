@@ -160,28 +160,15 @@ pub struct Tokens {
 pub fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<(Tokens, Vec<D1PreparedStatement>), ApiError> {
     let (access, refresh, session) = (random_hex(32)?, random_hex(32)?, random_hex(16)?);
     let now = now_secs();
-    let insert = "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)";
+    let insert = |token: &str, kind: &str, secs: u64| {
+        db.stmt(
+            "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            &[text(&sha256_hex(token)), text(kind), text(&session), int(user_id), int((now + secs) as i64)],
+        )
+    };
     let statements = vec![
-        db.stmt(
-            insert,
-            &[
-                text(&sha256_hex(&access)),
-                text("access"),
-                text(&session),
-                int(user_id),
-                int((now + s.access_token_secs) as i64),
-            ],
-        )?,
-        db.stmt(
-            insert,
-            &[
-                text(&sha256_hex(&refresh)),
-                text("refresh"),
-                text(&session),
-                int(user_id),
-                int((now + s.refresh_token_secs) as i64),
-            ],
-        )?,
+        insert(&access, "access", s.access_token_secs)?,
+        insert(&refresh, "refresh", s.refresh_token_secs)?,
         // Expired sessions of this user go as new ones come.
         db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", &[int(user_id), int(now as i64)])?,
     ];

@@ -24,8 +24,9 @@ pub enum Key<'a> {
     ExternalId(&'a str),
 }
 
-/// The kinds of value, in the order of `Key`.
+/// The kinds of value, in the order of `Key`; a text's kind is kept in the top two bits of its row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Kind {
     Phone,
     Email,
@@ -33,7 +34,9 @@ pub enum Kind {
     ExternalId,
 }
 
-const TEXT_KINDS: [Kind; 3] = [Kind::Email, Kind::UserName, Kind::ExternalId];
+impl Kind {
+    const ALL: [Kind; 4] = [Kind::Phone, Kind::Email, Kind::UserName, Kind::ExternalId];
+}
 
 /// A value that an earlier row held too.
 #[derive(Debug, PartialEq, Eq)]
@@ -140,12 +143,12 @@ fn fingerprint(kind: u8, s: &str) -> u64 {
 }
 
 impl Key<'_> {
-    fn kind(&self) -> u8 {
+    fn kind(&self) -> Kind {
         match self {
-            Key::Phone(_) => 0,
-            Key::Email(_) => 1,
-            Key::UserName(_) => 2,
-            Key::ExternalId(_) => 3,
+            Key::Phone(_) => Kind::Phone,
+            Key::Email(_) => Kind::Email,
+            Key::UserName(_) => Kind::UserName,
+            Key::ExternalId(_) => Kind::ExternalId,
         }
     }
 }
@@ -184,8 +187,8 @@ impl Seen {
                 else {
                     return; // 4 GiB of values
                 };
-                let fp = fingerprint(key.kind(), s);
-                let kind = u32::from(key.kind()) << ROW_BITS;
+                let fp = fingerprint(key.kind() as u8, s);
+                let kind = (key.kind() as u32) << ROW_BITS;
                 self.keys.push([fp as u32, (fp >> 32) as u32, row as u32 | kind, start]);
                 let block = self.texts.last_mut().expect("a block was just made");
                 block.extend_from_slice(&len.to_le_bytes());
@@ -227,7 +230,7 @@ impl Seen {
             |later, first| {
                 let row_mask = ROW_MASK as u32;
                 found(Duplicate {
-                    kind: TEXT_KINDS[((later[2] >> ROW_BITS) as usize).saturating_sub(1).min(2)],
+                    kind: Kind::ALL[(later[2] >> ROW_BITS) as usize],
                     row: u64::from(later[2] & row_mask),
                     first: u64::from(first[2] & row_mask),
                     shown: self.text_at(later[3]).into(),

@@ -167,7 +167,8 @@ impl Validator {
     }
 
     /// Makes room up front for a file of about `bytes` bytes. Optional; it saves the browser's memory, which
-    /// keeps the high-water mark of every table that grew by doubling.
+    /// keeps the high-water mark of a list that grew by doubling (the line of each row; the values kept to
+    /// find duplicates grow by blocks).
     pub fn reserve_for(&mut self, bytes: u64) {
         self.check.seen.reserve(usize::try_from(bytes / BYTES_PER_ROW_GUESS).unwrap_or(0));
     }

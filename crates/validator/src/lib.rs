@@ -38,7 +38,7 @@ impl Validator {
         self.inner.set_allowed(column, list).map_err(|e| JsError::new(&e))
     }
 
-    /// Optional: the file's size in bytes, so that tables are sized once rather than grown.
+    /// Optional: the file's size in bytes, so that the list of row lines is sized once rather than grown.
     #[wasm_bindgen(js_name = reserveFor)]
     pub fn reserve_for(&mut self, bytes: f64) {
         self.inner.reserve_for(bytes as u64);
