@@ -3,6 +3,7 @@
 // with 100,000 issues cannot freeze it; it asks for other pages (a column's issues) and for the CSV.
 import init, { Validator } from '/pkg/enrol_validator.js';
 import { wasmUrl } from '/validator-wasm.js';
+import { csvBlob } from '/csv.js';
 
 const ready = init({ module_or_path: wasmUrl });
 const REPORT_EVERY_MS = 100;
@@ -11,12 +12,8 @@ const CSV_COLUMNS = ['row', 'line', 'column', 'code', 'severity', 'value', 'mess
 
 let issues = []; // the finished, sorted report's issues
 
-/** A spreadsheet would run a cell starting with = + - @ (or tab/CR) as a formula: prefix a quote. */
-function csvCell(value) {
-  let s = value == null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
+/** The tenant's allowed-value lists: the Validator's column name, and the key in the upload configuration. */
+const LISTS = [['roles', 'roles'], ['grade', 'grades'], ['language', 'languages'], ['subject', 'subjects']];
 
 function page(column) {
   const matching = column == null ? issues : issues.filter((i) => (i.column ?? '-') === column);
@@ -29,10 +26,17 @@ function columns() {
   return [...counts].sort();
 }
 
-async function check({ file, locale, today, maxRows }) {
+/**
+ * `config` is the tenant's upload configuration (GET /v1/tenant/{id}/upload-config), the same rules the Worker
+ * applies to the upload; null before sign-in, when the validator's defaults apply.
+ */
+async function check({ file, locale, today, config }) {
   await ready;
   issues = [];
-  const v = new Validator(today[0], today[1], today[2], maxRows || 0, locale);
+  const v = new Validator(today[0], today[1], today[2], config?.maxRows || 0, locale);
+  for (const [column, key] of LISTS) {
+    if (Array.isArray(config?.[key])) v.setAllowed(column, config[key].join('\n'));
+  }
   v.reserveFor(file.size);
   const reader = file.stream().getReader();
   let bytes = 0;
@@ -64,11 +68,7 @@ self.onmessage = async ({ data }) => {
   try {
     if (data.type === 'check') await check(data);
     else if (data.type === 'page') self.postMessage(page(data.column));
-    else if (data.type === 'csv') {
-      const lines = [CSV_COLUMNS.join(',')];
-      for (const i of issues) lines.push(CSV_COLUMNS.map((k) => csvCell(i[k])).join(','));
-      self.postMessage({ type: 'csv', blob: new Blob(['\uFEFF', lines.join('\r\n'), '\r\n'], { type: 'text/csv;charset=utf-8' }) });
-    }
+    else if (data.type === 'csv') self.postMessage({ type: 'csv', blob: csvBlob(CSV_COLUMNS, issues) });
   } catch (e) {
     self.postMessage({ type: 'error', message: String((e && e.message) || e) });
   }
