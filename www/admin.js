@@ -1,49 +1,128 @@
 // The admin page. The file is checked by the Rust validator in a Web Worker (validate-worker.js), so the
-// page never freezes; this script only shows what the worker reports and offers the downloads.
+// page never freezes; this script shows what the worker reports, offers the downloads, signs the administrator
+// in and uploads the checked file. The worker is built from the chosen tenant's upload configuration, the same
+// rules the Worker applies to the upload, so that a file this page calls clean is one the server accepts.
+//
+// The access token lives in sessionStorage (gone with the tab), never in localStorage. A 401 from any call
+// (an expired or revoked token) brings the sign-in form back and keeps the chosen file and its check.
+
+import { csvBlob } from '/csv.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOW_AT_MOST = 1000;
+const SESSION = 'enrol.session';
+const POLL_MS = 5000;
+const PAGE_SIZE = 20;
+const RESULT_COLUMNS = ['row', 'userName', 'uuid', 'status', 'problem'];
 
 const TEXT = {
   en_IN: {
     title: 'Upload users', language: 'Language',
+    accountTitle: 'Administrator', userName: 'User name', password: 'Password', loginTenant: 'Tenant',
+    signIn: 'Sign in', signOut: 'Sign out', tenant: 'Onboard into tenant', userType: 'User type',
+    EMPLOYEE: 'Employees', CITIZEN: 'Citizens',
+    checkTitle: 'Check the file',
     intro: 'Choose the CSV file of people to onboard. It is checked here, in your browser, before anything is sent.',
     template: 'Download the empty template (CSV)', drop: 'Drop a CSV file here, or choose one',
     rows: 'Data rows', rowsWithErrors: 'Rows with errors', errors: 'Errors', warnings: 'Warnings',
     upload: 'Upload', downloadIssues: 'Download all issues (CSV)', filter: 'Column', allColumns: 'All columns',
     fileLevel: '(whole file)', wholeRow: '(whole row)', row: 'Row', line: 'Line', column: 'Column', value: 'Value', problem: 'Problem',
+    checkProgress: 'Checking the file', uploadProgress: 'Uploading', issuesTable: 'Issues found in the file',
+    outcomeTitle: 'Upload result', fileName: 'File', uploadedAt: 'Uploaded', state: 'Status', created: 'Created',
+    failed: 'Failed', smsTitle: 'SMS to the new users', smsQueued: 'Waiting to be sent', smsSent: 'Sent',
+    smsDelivered: 'Delivered', smsFailed: 'Not delivered', downloadResult: 'Download the result (CSV)',
+    outcomeTable: 'Result of every row', uuid: 'User id', historyTitle: 'Earlier uploads', newer: 'Newer', older: 'Older',
+    status: { COMPLETED: 'Completed', FAILED: 'Failed', created: 'created', failed: 'failed' },
     checking: (name) => `Checking ${name}…`,
     speed: (rows, perSec) => `${rows.toLocaleString('en-IN')} rows checked, ${perSec.toLocaleString('en-IN')} rows/s`,
     clean: (name) => `${name} has no errors: it can be uploaded.`,
     dirty: (name) => `${name} has errors: fix them in the spreadsheet and choose the file again.`,
     unreadable: (name, why) => `Could not read ${name}: ${why}`,
     shown: (n, total) => (n < total ? `Showing the first ${n} of ${total} issues; download them all below.` : `${total} issues.`),
+    signingIn: 'Signing in…',
+    signInFailed: (why) => `Could not sign in: ${why}`,
+    signedInAs: (name, userName, tenant) => `Signed in as ${name} (${userName}, ${tenant}).`,
+    notAdmin: (userName) => `${userName} is not an administrator: only administrators can upload users. You have been signed out.`,
+    expired: 'Your session has ended. Sign in again to upload; the chosen file is kept.',
+    signInToUpload: 'Sign in as an administrator to upload this file.',
+    alreadyUploaded: 'This file is uploaded. Choose another file to add more people.',
+    loadingRules: 'Loading the rules of the chosen tenant…',
+    rules: (name, maxRows) => `Files for ${name} are checked with its rules: at most ${maxRows.toLocaleString('en-IN')} rows, its roles, grades, languages and subjects.`,
+    rulesFailed: (why) => `Could not load the tenant's rules: ${why}`,
+    uploading: (rows, name) => `Uploading ${rows.toLocaleString('en-IN')} rows of ${name}…`,
+    uploaded: (created, name) => `${name} is uploaded: ${created.toLocaleString('en-IN')} users created.`,
+    rejected: (name) => `${name} was not uploaded: nothing was created. The problems are listed under “Upload result”.`,
+    uploadError: (why) => `The upload did not go through: ${why}`,
+    resultShown: (n, total) => (n < total ? `Showing the first ${n} of ${total} lines; download them all above.` : ''),
+    noUploads: 'No uploads into this tenant yet.',
+    uploadsShown: (from, to, total) => `Uploads ${from}–${to} of ${total}, newest first.`,
+    uploadLine: (when, type, status, c) => `${when} · ${type} · ${status} · ${c.rows} rows: ${c.created} created, ${c.failed} failed`,
+    failedToLoad: (why) => `Could not load: ${why}`,
   },
   hi_IN: {
     title: 'उपयोगकर्ता अपलोड करें', language: 'भाषा',
+    accountTitle: 'व्यवस्थापक', userName: 'उपयोगकर्ता नाम', password: 'पासवर्ड', loginTenant: 'टेनेंट',
+    signIn: 'साइन इन करें', signOut: 'साइन आउट करें', tenant: 'इस टेनेंट में जोड़ें', userType: 'उपयोगकर्ता प्रकार',
+    EMPLOYEE: 'कर्मचारी', CITIZEN: 'नागरिक',
+    checkTitle: 'फ़ाइल की जाँच',
     intro: 'जिन लोगों को जोड़ना है उनकी CSV फ़ाइल चुनें। भेजने से पहले उसकी जाँच यहीं, आपके ब्राउज़र में होती है।',
     template: 'खाली टेम्पलेट (CSV) डाउनलोड करें', drop: 'CSV फ़ाइल यहाँ छोड़ें, या चुनें',
     rows: 'डेटा पंक्तियाँ', rowsWithErrors: 'त्रुटि वाली पंक्तियाँ', errors: 'त्रुटियाँ', warnings: 'चेतावनियाँ',
     upload: 'अपलोड करें', downloadIssues: 'सभी समस्याएँ डाउनलोड करें (CSV)', filter: 'कॉलम', allColumns: 'सभी कॉलम',
     fileLevel: '(पूरी फ़ाइल)', wholeRow: '(पूरी पंक्ति)', row: 'पंक्ति', line: 'लाइन', column: 'कॉलम', value: 'मान', problem: 'समस्या',
+    checkProgress: 'फ़ाइल की जाँच हो रही है', uploadProgress: 'अपलोड हो रहा है', issuesTable: 'फ़ाइल में मिली समस्याएँ',
+    outcomeTitle: 'अपलोड का परिणाम', fileName: 'फ़ाइल', uploadedAt: 'अपलोड का समय', state: 'स्थिति', created: 'बनाए गए',
+    failed: 'विफल', smsTitle: 'नए उपयोगकर्ताओं को SMS', smsQueued: 'भेजे जाने की प्रतीक्षा में', smsSent: 'भेजे गए',
+    smsDelivered: 'पहुँचे', smsFailed: 'नहीं पहुँचे', downloadResult: 'परिणाम डाउनलोड करें (CSV)',
+    outcomeTable: 'हर पंक्ति का परिणाम', uuid: 'उपयोगकर्ता आईडी', historyTitle: 'पिछले अपलोड', newer: 'नए', older: 'पुराने',
+    status: { COMPLETED: 'पूरा हुआ', FAILED: 'विफल', created: 'बनाया गया', failed: 'विफल' },
     checking: (name) => `${name} की जाँच हो रही है…`,
     speed: (rows, perSec) => `${rows.toLocaleString('hi-IN')} पंक्तियाँ जाँची गईं, ${perSec.toLocaleString('hi-IN')} पंक्तियाँ/सेकंड`,
     clean: (name) => `${name} में कोई त्रुटि नहीं है: इसे अपलोड किया जा सकता है।`,
     dirty: (name) => `${name} में त्रुटियाँ हैं: स्प्रेडशीट में उन्हें ठीक करें और फ़ाइल फिर से चुनें।`,
     unreadable: (name, why) => `${name} पढ़ी नहीं जा सकी: ${why}`,
     shown: (n, total) => (n < total ? `${total} में से पहली ${n} समस्याएँ दिखाई गई हैं; सभी नीचे से डाउनलोड करें।` : `${total} समस्याएँ।`),
+    signingIn: 'साइन इन हो रहा है…',
+    signInFailed: (why) => `साइन इन नहीं हो सका: ${why}`,
+    signedInAs: (name, userName, tenant) => `${name} (${userName}, ${tenant}) के रूप में साइन इन।`,
+    notAdmin: (userName) => `${userName} व्यवस्थापक नहीं हैं: केवल व्यवस्थापक उपयोगकर्ता अपलोड कर सकते हैं। आपको साइन आउट कर दिया गया है।`,
+    expired: 'आपका सत्र समाप्त हो गया है। अपलोड करने के लिए फिर से साइन इन करें; चुनी गई फ़ाइल बनी रहेगी।',
+    signInToUpload: 'इस फ़ाइल को अपलोड करने के लिए व्यवस्थापक के रूप में साइन इन करें।',
+    alreadyUploaded: 'यह फ़ाइल अपलोड हो चुकी है। और लोगों को जोड़ने के लिए दूसरी फ़ाइल चुनें।',
+    loadingRules: 'चुने गए टेनेंट के नियम लोड हो रहे हैं…',
+    rules: (name, maxRows) => `${name} की फ़ाइलें उसके नियमों से जाँची जाती हैं: अधिकतम ${maxRows.toLocaleString('hi-IN')} पंक्तियाँ, उसकी भूमिकाएँ, ग्रेड, भाषाएँ और विषय।`,
+    rulesFailed: (why) => `टेनेंट के नियम लोड नहीं हो सके: ${why}`,
+    uploading: (rows, name) => `${name} की ${rows.toLocaleString('hi-IN')} पंक्तियाँ अपलोड हो रही हैं…`,
+    uploaded: (created, name) => `${name} अपलोड हो गई: ${created.toLocaleString('hi-IN')} उपयोगकर्ता बनाए गए।`,
+    rejected: (name) => `${name} अपलोड नहीं हुई: कुछ भी नहीं बनाया गया। समस्याएँ “अपलोड का परिणाम” में दी गई हैं।`,
+    uploadError: (why) => `अपलोड नहीं हो सका: ${why}`,
+    resultShown: (n, total) => (n < total ? `${total} में से पहली ${n} पंक्तियाँ दिखाई गई हैं; सभी ऊपर से डाउनलोड करें।` : ''),
+    noUploads: 'इस टेनेंट में अभी तक कोई अपलोड नहीं।',
+    uploadsShown: (from, to, total) => `${total} में से अपलोड ${from}–${to}, नए पहले।`,
+    uploadLine: (when, type, status, c) => `${when} · ${type} · ${status} · ${c.rows} पंक्तियाँ: ${c.created} बनाए गए, ${c.failed} विफल`,
+    failedToLoad: (why) => `लोड नहीं हो सका: ${why}`,
   },
 };
 
 let locale = 'en_IN';
 let worker = null;
-let current = null; // { file, started, summary, done, issues (shown), total, columns }
+let current = null; // { file, started, summary, done, failed, issues (shown), total, columns, rules, keys }
+let session = null; // { token, user: { name, userName, tenantId } }
+let tenants = []; // GET /v1/tenants
+let chosenTenant = null; // kept across a sign-in again
+let rules = null; // { tenantId, key, config }: the chosen tenant's upload configuration
+let rulesAsked = 0; // the latest configuration request; older answers are dropped
+let uploading = false;
+let outcome = null; // the upload status shown under "Upload result"
+let historyPage = 0;
 
 const t = () => TEXT[locale];
+const intlLocale = () => (locale === 'hi_IN' ? 'hi-IN' : 'en-IN');
 
 function applyLanguage() {
   document.documentElement.lang = locale === 'hi_IN' ? 'hi' : 'en';
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t()[el.dataset.i18n];
+  for (const el of document.querySelectorAll('[data-i18n-label]')) el.setAttribute('aria-label', t()[el.dataset.i18nLabel]);
 }
 
 function today() {
@@ -51,21 +130,27 @@ function today() {
   return [d.getFullYear(), d.getMonth() + 1, d.getDate()];
 }
 
+// ---- Checking the file -------------------------------------------------------------------------------------
+
 function check(file) {
   if (worker) worker.terminate();
-  current = { file, started: performance.now(), summary: null, done: false, issues: [], total: 0, columns: [] };
+  const same = current?.file === file; // checked again (another language, other rules): still the same upload
+  current = {
+    file, started: performance.now(), summary: null, done: false, failed: false, issues: [], total: 0, columns: [],
+    rules: rules?.key ?? null, keys: same ? current.keys : {}, uploaded: same && current.uploaded,
+  };
   worker = new Worker('/validate-worker.js', { type: 'module' });
   $('result').hidden = true;
   $('issues-box').hidden = true;
   $('download-issues').hidden = true;
-  $('upload').disabled = true;
+  updateUpload();
   clearRows();
   $('progress-box').hidden = false;
   $('progress').value = 0;
   $('speed').textContent = '';
   $('status').textContent = t().checking(file.name);
   worker.onmessage = ({ data }) => on[data.type](data);
-  worker.postMessage({ type: 'check', file, locale, today: today() });
+  worker.postMessage({ type: 'check', file, locale, today: today(), config: rules?.config ?? null });
 }
 
 /** What the worker says. Only counts and at most one page of issues ever arrive here. */
@@ -84,12 +169,11 @@ const on = {
     current.done = true;
     current.columns = data.columns;
     $('progress').value = 1;
-    const { file, summary } = current;
-    $('status').textContent = summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
-    $('upload').disabled = summary.errors !== 0;
+    $('status').textContent = checkedText();
     $('download-issues').hidden = data.total === 0;
     fillFilter();
     on.page(data);
+    updateUpload();
   },
   page(data) {
     current.issues = data.issues;
@@ -102,9 +186,16 @@ const on = {
     download('enrol-issues.csv', data.blob);
   },
   error(data) {
+    current.failed = true;
     $('status').textContent = t().unreadable(current.file.name, data.message);
+    updateUpload();
   },
 };
+
+function checkedText() {
+  const { file, summary } = current;
+  return summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
+}
 
 function showProgress(data) {
   const { file } = current;
@@ -138,7 +229,8 @@ function appendRows(issues) {
 function renderSlice() {
   const body = $('issues').tBodies[0];
   const room = Math.max(SHOW_AT_MOST - body.rows.length, 0);
-  body.append(...queue.splice(0, Math.min(SLICE, room)).map(issueRow));
+  const labels = labelsOf($('issues'));
+  body.append(...queue.splice(0, Math.min(SLICE, room)).map((i) => issueRow(i, labels)));
   if (body.rows.length >= SHOW_AT_MOST) queue = [];
   if (queue.length) setTimeout(renderSlice, 0);
 }
@@ -148,16 +240,25 @@ function clearRows() {
   $('issues').tBodies[0].replaceChildren();
 }
 
-function issueRow(i) {
+/** The header texts of a table: on a phone each cell shows its column's name (style.css, data-label). */
+const labelsOf = (table) => [...table.tHead.rows[0].cells].map((th) => th.textContent);
+
+/** A table row of text cells: never innerHTML, the values come from the file. */
+function textRow(cells, className, labels) {
   const tr = document.createElement('tr');
-  tr.className = i.severity;
-  const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
-  for (const cell of [i.row ?? '', i.line ?? '', column, i.value ?? '', i.message]) {
+  if (className) tr.className = className;
+  cells.forEach((cell, k) => {
     const td = document.createElement('td');
-    td.textContent = String(cell); // never innerHTML: the values come from the file
+    td.textContent = String(cell ?? '');
+    td.dataset.label = labels[k];
     tr.append(td);
-  }
+  });
   return tr;
+}
+
+function issueRow(i, labels) {
+  const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
+  return textRow([i.row ?? '', i.line ?? '', column, i.value ?? '', i.message], i.severity, labels);
 }
 
 function showCount() {
@@ -176,6 +277,412 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+// ---- Calls to the API --------------------------------------------------------------------------------------
+
+/** Thrown when a call needs a sign-in: the sign-in form is back already, the caller only stops. */
+class SignedOut extends Error {}
+
+/** A call with the session's token. A 401 means the token is gone (expired, revoked): sign in again. */
+async function api(path, init = {}) {
+  if (!session) throw new SignedOut();
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `Bearer ${session.token}`);
+  const res = await fetch(path, { ...init, headers });
+  if (res.status === 401) {
+    expired();
+    throw new SignedOut();
+  }
+  return res;
+}
+
+async function json(res) {
+  try { return await res.json(); } catch { return null; }
+}
+
+/** The message of an error answer: DIGIT's envelope, or OAuth's error_description. */
+function reason(body, res) {
+  return body?.Errors?.[0]?.message || body?.error_description || `HTTP ${res.status} ${res.statusText}`.trim();
+}
+
+// ---- Signing in and out ------------------------------------------------------------------------------------
+
+function remember() {
+  if (session) sessionStorage.setItem(SESSION, JSON.stringify(session));
+  else sessionStorage.removeItem(SESSION);
+}
+
+function showSignedIn(on) {
+  $('signin').hidden = on;
+  $('session').hidden = !on;
+  if (on) $('signin-error').textContent = '';
+  if (on) $('who').textContent = t().signedInAs(session.user.name ?? session.user.userName, session.user.userName, session.user.tenantId);
+}
+
+$('signin').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const button = $('signin-button');
+  button.disabled = true;
+  $('signin-error').textContent = '';
+  $('signin-error').className = 'muted';
+  $('signin-error').textContent = t().signingIn;
+  try {
+    const tenantId = $('login-tenant').value.trim();
+    const res = await fetch('/user/oauth/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        username: $('username').value.trim(), password: $('password').value, grant_type: 'password', scope: 'read',
+        tenantId, userType: 'EMPLOYEE',
+      }),
+    });
+    const body = await json(res);
+    if (!res.ok || !body?.access_token) return failSignIn(t().signInFailed(reason(body, res)));
+    const u = body.UserRequest ?? {};
+    session = { token: body.access_token, user: { name: u.name, userName: u.userName, tenantId: u.tenantId ?? tenantId } };
+    remember();
+    $('password').value = '';
+    $('signin-error').textContent = '';
+    await startSession();
+  } catch (err) {
+    if (!(err instanceof SignedOut)) failSignIn(t().signInFailed(err.message));
+  } finally {
+    button.disabled = false;
+  }
+});
+
+function failSignIn(message) {
+  $('signin-error').className = 'error';
+  $('signin-error').textContent = message;
+}
+
+/** After a sign-in (or a reload with a token): only administrators, who may list tenants, go on. */
+async function startSession() {
+  const res = await api('/v1/tenants');
+  const body = await json(res);
+  if (res.status === 403) {
+    const { userName } = session.user;
+    await signOut();
+    return failSignIn(t().notAdmin(userName));
+  }
+  if (!res.ok) {
+    await signOut();
+    return failSignIn(t().signInFailed(reason(body, res)));
+  }
+  tenants = body.tenants ?? [];
+  const select = $('tenant');
+  select.replaceChildren(...tenants.map((x) => new Option(`${x.name} (${x.id})`, x.id)));
+  const ids = tenants.map((x) => x.id);
+  select.value = [chosenTenant, session.user.tenantId, ids[0]].find((id) => ids.includes(id)) ?? '';
+  showSignedIn(true);
+  if (outcome?.sms?.queued > 0) schedulePoll(outcome.processId); // stopped when the session ended
+  await chooseTenant();
+}
+
+/** Ends the session on the server (best effort) and forgets the token. */
+async function signOut() {
+  const token = session?.token;
+  session = null;
+  remember();
+  stopPolling();
+  showSignedIn(false);
+  updateUpload();
+  if (token) {
+    try {
+      await fetch('/user/_logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    } catch { /* the token is forgotten here; it expires on its own */ }
+  }
+}
+
+/** The token is no longer accepted: sign in again; the file, its check and the tenant choice stay. */
+function expired() {
+  session = null;
+  remember();
+  stopPolling();
+  showSignedIn(false);
+  failSignIn(t().expired);
+  updateUpload();
+  $('password').focus();
+}
+
+$('signout').addEventListener('click', async () => {
+  await signOut();
+  // Whoever signs in next sees only what is theirs.
+  outcome = null;
+  chosenTenant = null;
+  $('outcome').hidden = true;
+  $('history').hidden = true;
+  $('username').focus();
+});
+
+// ---- The tenant and its rules ------------------------------------------------------------------------------
+
+function tenantName(id) {
+  return tenants.find((x) => x.id === id)?.name ?? id;
+}
+
+/** Loads the chosen tenant's upload configuration, and checks the file again by its rules. */
+async function chooseTenant() {
+  const id = $('tenant').value;
+  if (!id) return;
+  chosenTenant = id;
+  const asked = ++rulesAsked;
+  if (rules?.tenantId !== id) {
+    rules = null;
+    $('rules').textContent = t().loadingRules;
+    updateUpload();
+  }
+  const res = await api(`/v1/tenant/${encodeURIComponent(id)}/upload-config`);
+  const body = await json(res);
+  if (asked !== rulesAsked) return;
+  if (!res.ok || !body) {
+    rules = null;
+    $('rules').textContent = t().rulesFailed(reason(body, res));
+    updateUpload();
+    return;
+  }
+  rules = { tenantId: id, key: JSON.stringify(body), config: body };
+  showRules();
+  if (current && current.rules !== rules.key) check(current.file); // the same rules as the upload will meet
+  else updateUpload();
+  loadHistory(0).catch(ignoreSignedOut);
+}
+
+function showRules() {
+  if (rules) $('rules').textContent = t().rules(tenantName(rules.tenantId), rules.config.maxRows ?? 1000);
+}
+
+$('tenant').addEventListener('change', () => chooseTenant().catch(ignoreSignedOut));
+
+function ignoreSignedOut(err) {
+  if (!(err instanceof SignedOut)) throw err;
+}
+
+// ---- Upload ------------------------------------------------------------------------------------------------
+
+/** Upload needs a clean file, checked by the chosen tenant's rules, and a signed-in administrator. */
+function canUpload() {
+  const clean = current?.done && !current.failed && current.summary?.errors === 0;
+  return Boolean(clean && session && rules && rules.tenantId === $('tenant').value && current.rules === rules.key
+    && !uploading && !current.uploaded);
+}
+
+function updateUpload() {
+  $('upload').disabled = !canUpload();
+  const clean = current?.done && !current.failed && current.summary?.errors === 0;
+  let hint = '';
+  if (current?.uploaded) hint = t().alreadyUploaded;
+  else if (clean && !session) hint = t().signInToUpload;
+  else if (clean && !rules) hint = t().loadingRules;
+  $('upload-hint').textContent = hint;
+}
+
+$('upload').addEventListener('click', async () => {
+  if (!canUpload()) return;
+  stopPolling();
+  uploading = true;
+  updateUpload();
+  const { file, summary } = current;
+  const tenantId = $('tenant').value;
+  const userType = $('user-type').value;
+  // One key per file, tenant and type: pressing Upload again after a lost answer cannot create the users twice.
+  const keyOf = `${tenantId} ${userType}`;
+  current.keys[keyOf] ??= crypto.randomUUID();
+  const form = new FormData();
+  form.append('file', file, file.name);
+  form.append('tenantId', tenantId);
+  form.append('userType', userType);
+  $('uploading').hidden = false;
+  $('status').textContent = t().uploading(summary.rows, file.name);
+  try {
+    const res = await api(`/v1/user/upload?locale=${locale}`, {
+      method: 'POST', body: form, headers: { 'Idempotency-Key': current.keys[keyOf] },
+    });
+    const body = await json(res);
+    if (body?.processId && body.status) {
+      current.uploaded = body.status === 'COMPLETED'; // its users exist now: once is enough
+      showOutcome(body);
+      $('status').textContent = body.status === 'COMPLETED'
+        ? t().uploaded(body.counts?.created ?? 0, file.name) : t().rejected(file.name);
+      loadHistory(0).catch(ignoreSignedOut);
+    } else {
+      $('status').textContent = t().uploadError(reason(body, res));
+    }
+  } catch (err) {
+    if (err instanceof SignedOut) $('status').textContent = checkedText();
+    else $('status').textContent = t().uploadError(err.message);
+  } finally {
+    uploading = false;
+    $('uploading').hidden = true;
+    updateUpload();
+  }
+});
+
+// ---- The result of an upload -------------------------------------------------------------------------------
+
+/** "phone: message", or the message alone for a whole row or the whole file. */
+const problemOf = (i) => (i.column ? `${i.column}: ${i.message}` : i.message);
+
+/**
+ * One line per created user (with its warnings as the problem), and one per issue of a row that was not created:
+ * a FAILED upload creates nobody, so it lists every issue of the file.
+ */
+function resultLines(status) {
+  const issues = status.failureResult ?? [];
+  const created = new Map((status.successResult ?? []).map((s) => [s.row, s]));
+  const lines = [];
+  for (const s of created.values()) {
+    const problem = issues.filter((i) => i.row === s.row).map(problemOf).join('; ');
+    lines.push({ row: s.row, userName: s.userName, uuid: s.uuid, status: 'created', problem });
+  }
+  for (const i of issues) {
+    if (i.row == null || !created.has(i.row)) lines.push({ row: i.row ?? '', userName: '', uuid: '', status: 'failed', problem: problemOf(i) });
+  }
+  return lines.sort((a, b) => (Number(a.row) || 0) - (Number(b.row) || 0));
+}
+
+function showOutcome(status) {
+  stopPolling();
+  outcome = status;
+  renderOutcome();
+  if (status.sms?.queued > 0) schedulePoll(status.processId);
+}
+
+function renderOutcome() {
+  const status = outcome;
+  const c = status.counts ?? {};
+  $('outcome').hidden = false;
+  $('outcome-file').textContent = status.fileName ?? '';
+  $('outcome-when').textContent = when(status.createdAt);
+  $('outcome-status').textContent = t().status[status.status] ?? status.status;
+  $('outcome-status').dataset.status = status.status;
+  $('outcome-status').className = status.status === 'COMPLETED' ? 'ok' : 'error';
+  $('outcome-rows').textContent = String(c.rows ?? '');
+  $('outcome-created').textContent = String(c.created ?? '');
+  $('outcome-failed').textContent = String(c.failed ?? '');
+  showSms(status.sms);
+  const lines = resultLines(status);
+  const table = $('outcome-table');
+  const labels = labelsOf(table);
+  table.tBodies[0].replaceChildren(...lines.slice(0, SHOW_AT_MOST).map((l) =>
+    textRow([l.row, l.userName, l.uuid, t().status[l.status], l.problem], l.status, labels)));
+  $('outcome-shown').textContent = t().resultShown(Math.min(lines.length, SHOW_AT_MOST), lines.length);
+}
+
+function showSms(sms = {}) {
+  for (const k of ['queued', 'sent', 'delivered', 'failed']) $(`sms-${k}`).textContent = String(sms[k] ?? 0);
+}
+
+function when(iso) {
+  const d = iso ? new Date(iso) : null;
+  return d && !Number.isNaN(d.getTime()) ? d.toLocaleString(intlLocale(), { dateStyle: 'medium', timeStyle: 'short' }) : '';
+}
+
+async function fetchStatus(processId) {
+  const res = await api(`/v1/upload/status/${encodeURIComponent(processId)}?locale=${locale}`);
+  const body = await json(res);
+  if (!res.ok && !body?.processId) throw new Error(reason(body, res));
+  return body;
+}
+
+$('download-result').addEventListener('click', (e) => {
+  e.preventDefault();
+  if (!outcome) return;
+  // Only what the table shows: no token, no password, nothing of the session.
+  download(`enrol-result-${outcome.processId}.csv`, csvBlob(RESULT_COLUMNS, resultLines(outcome)));
+});
+
+// SMS counts move as the queue sends: ask every few seconds while some are still waiting.
+let pollTimer = null;
+let pollRound = 0; // bumped by stopPolling, so that an answer already on its way is dropped
+
+function schedulePoll(processId) {
+  stopPolling();
+  const round = pollRound;
+  pollTimer = setTimeout(async () => {
+    pollTimer = null;
+    try {
+      const status = await fetchStatus(processId);
+      if (round !== pollRound || outcome?.processId !== processId) return;
+      outcome.sms = status.sms;
+      showSms(status.sms);
+      if (status.sms?.queued > 0) schedulePoll(processId);
+    } catch (err) {
+      if (!(err instanceof SignedOut) && round === pollRound) schedulePoll(processId); // a network blip: try again
+    }
+  }, POLL_MS);
+}
+
+function stopPolling() {
+  pollRound += 1;
+  clearTimeout(pollTimer);
+  pollTimer = null;
+}
+
+window.addEventListener('pagehide', stopPolling);
+window.addEventListener('pageshow', (e) => {
+  if (e.persisted && session && outcome?.sms?.queued > 0) schedulePoll(outcome.processId);
+});
+
+// ---- Earlier uploads ---------------------------------------------------------------------------------------
+
+async function loadHistory(pageNo) {
+  const tenantId = rules?.tenantId ?? $('tenant').value;
+  if (!session || !tenantId) return;
+  const query = new URLSearchParams({ tenantId, page: String(pageNo), pageSize: String(PAGE_SIZE) });
+  const res = await api(`/v1/uploads?${query}`);
+  const body = await json(res);
+  if (tenantId !== $('tenant').value) return; // another tenant was chosen meanwhile
+  $('history').hidden = false;
+  const list = $('uploads');
+  if (!res.ok || !body) {
+    list.replaceChildren();
+    $('history-note').textContent = t().failedToLoad(reason(body, res));
+    return;
+  }
+  historyPage = pageNo;
+  const uploads = body.uploads ?? [];
+  const total = body.total ?? uploads.length;
+  const from = pageNo * PAGE_SIZE;
+  $('history-note').textContent = uploads.length ? t().uploadsShown(from + 1, from + uploads.length, total) : t().noUploads;
+  list.replaceChildren(...uploads.map(uploadItem));
+  $('newer').hidden = pageNo === 0;
+  $('older').hidden = from + uploads.length >= total;
+}
+
+function uploadItem(u) {
+  const li = document.createElement('li');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link';
+  button.textContent = u.fileName || u.processId;
+  button.dataset.process = u.processId;
+  const about = document.createElement('span');
+  about.id = `upload-${u.processId}`;
+  about.className = 'muted';
+  about.textContent = t().uploadLine(when(u.createdAt), t()[u.userType] ?? u.userType, t().status[u.status] ?? u.status,
+    { rows: 0, created: 0, failed: 0, ...u.counts });
+  button.setAttribute('aria-describedby', about.id);
+  li.append(button, ' ', about);
+  return li;
+}
+
+$('uploads').addEventListener('click', async (e) => {
+  const button = e.target.closest('button[data-process]');
+  if (!button) return;
+  try {
+    showOutcome(await fetchStatus(button.dataset.process));
+    $('outcome-title').focus();
+    $('outcome').scrollIntoView({ block: 'start' });
+  } catch (err) {
+    if (!(err instanceof SignedOut)) $('history-note').textContent = t().failedToLoad(err.message);
+  }
+});
+
+$('newer').addEventListener('click', () => loadHistory(Math.max(historyPage - 1, 0)).catch(ignoreSignedOut));
+$('older').addEventListener('click', () => loadHistory(historyPage + 1).catch(ignoreSignedOut));
+
+// ---- The page's own controls -------------------------------------------------------------------------------
+
 $('download-issues').addEventListener('click', (e) => {
   e.preventDefault();
   worker.postMessage({ type: 'csv' });
@@ -193,10 +700,20 @@ $('filter').addEventListener('change', (e) => {
   worker.postMessage({ type: 'page', column: e.target.value === '' ? null : e.target.value });
 });
 
-$('locale').addEventListener('change', (e) => {
+$('locale').addEventListener('change', async (e) => {
   locale = e.target.value;
   applyLanguage();
+  if (session) showSignedIn(true);
+  showRules();
+  updateUpload();
   if (current) check(current.file); // the messages come from Rust, in the chosen language
+  if (outcome) renderOutcome(); // its labels now, the server's messages below
+  try {
+    if (outcome && session) showOutcome(await fetchStatus(outcome.processId)); // the server's messages too
+    if (session && !$('history').hidden) await loadHistory(historyPage);
+  } catch (err) {
+    ignoreSignedOut(err);
+  }
 });
 
 $('file').addEventListener('change', (e) => {
@@ -215,3 +732,14 @@ drop.addEventListener('drop', (e) => {
 });
 
 applyLanguage();
+try {
+  session = JSON.parse(sessionStorage.getItem(SESSION));
+} catch {
+  session = null;
+}
+if (session?.token) {
+  $('username').value = session.user?.userName ?? '';
+  startSession().catch(ignoreSignedOut);
+} else {
+  session = null;
+}
