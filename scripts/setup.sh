@@ -52,3 +52,14 @@ if [ ${#packages[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null
 fi
+
+# Local secrets (wrangler reads .dev.vars beside wrangler.toml): made once, random, never committed. In
+# production they are `wrangler secret put` (README). A line missing from an older file is added.
+dev_vars="$ROOT/.dev.vars"
+add_secret() { # NAME VALUE
+  grep -q "^$1=" "$dev_vars" 2>/dev/null || { (umask 077 && printf '%s=%s\n' "$1" "$2" >>"$dev_vars"); }
+}
+[ -f "$dev_vars" ] || { say "making local secrets in .dev.vars"; (umask 077 && : >"$dev_vars"); }
+add_secret OTP_PEPPER "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+add_secret OUTBOX_KEY "$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
+add_secret SMS_DLR_SECRET "$(head -c 24 /dev/urandom | base64 | tr '+/' 'xy' | tr -d '=\n')"

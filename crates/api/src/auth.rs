@@ -71,20 +71,14 @@ impl Caller {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    let digest = Sha256::digest(s.as_bytes());
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        out.push(char::from_digit(u32::from(b >> 4), 16).unwrap_or('0'));
-        out.push(char::from_digit(u32::from(b & 15), 16).unwrap_or('0'));
-    }
-    out
+    crate::credentials::hex(&Sha256::digest(s.as_bytes()))
 }
 
 /// 32 random bytes, hex: a token nobody can guess.
 pub fn random_hex(bytes: usize) -> Result<String, ApiError> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::credentials::hex(&buf))
 }
 
 /// A random (version 4) UUID.
@@ -93,7 +87,7 @@ pub fn uuid_v4() -> Result<String, ApiError> {
     getrandom::fill(&mut b).map_err(|e| ApiError::internal(format!("no randomness: {e}")))?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    let h = crate::credentials::hex(&b);
     Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
 }
 

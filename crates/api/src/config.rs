@@ -12,6 +12,12 @@ pub struct Settings {
     pub access_token_secs: u64,
     pub refresh_token_secs: u64,
     pub max_body_bytes: usize,
+    /// How long a one-time password (from an upload or a re-issue) may be used to log in (7 days).
+    pub one_time_password_secs: u64,
+    /// Upload bodies up to this size are always accepted (2 MiB: ample for 1,000 rows); a tenant whose row
+    /// limit is raised gets `UPLOAD_BYTES_PER_ROW` a row, up to `max_upload_bytes_cap`.
+    pub max_upload_bytes: usize,
+    pub max_upload_bytes_cap: usize,
     /// `ENROL_BENCH=1` (benchmarks only, never deployed) adds `POST /__bench/argon2`.
     pub bench: bool,
 }
@@ -29,12 +35,32 @@ impl Settings {
             access_token_secs: var(env, "ACCESS_TOKEN_SECONDS", 7 * 24 * 3600),
             refresh_token_secs: var(env, "REFRESH_TOKEN_SECONDS", 14 * 24 * 3600),
             max_body_bytes: var(env, "MAX_BODY_BYTES", crate::http::DEFAULT_MAX_BODY),
+            one_time_password_secs: var(env, "ONE_TIME_PASSWORD_SECONDS", 7 * 24 * 3600),
+            max_upload_bytes: var(env, "MAX_UPLOAD_BYTES", 2 << 20),
+            max_upload_bytes_cap: var(env, "MAX_UPLOAD_BYTES_CAP", 32 << 20),
             bench: var(env, "ENROL_BENCH", 0u8) == 1,
         }
     }
 }
 
+/// Bytes an upload may have per allowed row, beyond `max_upload_bytes` (a row of the full 22-column sheet
+/// with long values is about 300 bytes).
+pub const UPLOAD_BYTES_PER_ROW: usize = 320;
+
 /// Seconds since the epoch, from the Worker's clock.
 pub fn now_secs() -> u64 {
     worker::Date::now().as_millis() / 1000
+}
+
+/// Milliseconds since the epoch.
+pub fn now_millis() -> u64 {
+    worker::Date::now().as_millis()
+}
+
+/// `2026-12-01T04:30:00Z` for epoch milliseconds (UTC, whole seconds).
+pub fn iso8601(millis: u64) -> String {
+    let secs = millis / 1000;
+    let date = enrol_core::Date::from_unix_days((secs / 86_400) as i64);
+    let (h, m, s) = (secs % 86_400 / 3600, secs % 3600 / 60, secs % 60);
+    format!("{:04}-{:02}-{:02}T{h:02}:{m:02}:{s:02}Z", date.year, date.month, date.day)
 }

@@ -56,6 +56,12 @@ impl ApiError {
         e
     }
 
+    /// Adds a cause to log (never sent).
+    pub fn with_cause(mut self, cause: impl Into<String>) -> Self {
+        self.cause = Some(cause.into());
+        self
+    }
+
     pub fn with_oauth(mut self, error: &'static str) -> Self {
         self.oauth = Some(error);
         self

@@ -7,6 +7,7 @@
 
 mod auth;
 mod config;
+mod credentials;
 mod db;
 mod error;
 mod health;
@@ -14,6 +15,9 @@ mod http;
 mod oauth;
 mod openapi;
 mod password;
+mod sms;
+mod tenants;
+mod upload;
 mod users;
 
 use config::Settings;
@@ -22,14 +26,14 @@ use error::ApiError;
 use worker::{Context, Env, Method, Request, Response, event};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
-    match route(req, &env).await {
+async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
+    match route(req, &env, &ctx).await {
         Ok(r) => Ok(r),
         Err(e) => e.into_response(),
     }
 }
 
-async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
+async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, ApiError> {
     let path = req.path();
     let method = req.method();
     let s = Settings::from_env(env);
@@ -44,6 +48,9 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         enrol_password::verify_dummy("benchmark password");
         return Ok(Response::empty()?.with_status(204));
     }
+    if path.starts_with("/v1/") {
+        return v1(req, env, ctx, &s, &path, method).await;
+    }
     if !POST_ROUTES.contains(&path.as_str()) {
         return Err(ApiError::not_found());
     }
@@ -52,7 +59,7 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
     }
     let db = Db::new(env)?;
     match path.as_str() {
-        "/user/oauth/token" => oauth::token(req, &db, &s).await,
+        "/user/oauth/token" => oauth::token(req, env, &db, &s).await,
         "/user/_logout" => oauth::logout(req, &db, &s).await,
         "/user/_details" => oauth::details(req, &db, &s).await,
         "/user/users/_createnovalidate" => users::create_one(req, &db, &s).await,
@@ -60,7 +67,45 @@ async fn route(req: Request, env: &Env) -> Result<Response, ApiError> {
         "/user/_search" => users::search(req, &db, &s).await,
         "/user/users/_updatenovalidate" => users::update(req, &db, &s).await,
         "/user/profile/_update" => users::update_profile(req, &db, &s).await,
-        "/user/password/_update" => password::update(req, &db, &s).await,
+        "/user/password/_update" => password::update(req, env, &db, &s).await,
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// enrol's own routes (Sunbird's upload paths and what the admin page needs).
+async fn v1(
+    req: Request,
+    env: &Env,
+    ctx: &Context,
+    s: &Settings,
+    path: &str,
+    method: Method,
+) -> Result<Response, ApiError> {
+    let parts: Vec<&str> = path.trim_start_matches("/v1/").split('/').collect();
+    let allow = |m: Method| if method == m { Ok(()) } else { Err(ApiError::method_not_allowed()) };
+    let db = Db::new(env)?;
+    match parts.as_slice() {
+        ["tenants"] => {
+            allow(Method::Get)?;
+            tenants::list(req, &db).await
+        }
+        ["tenant", id, "upload-config"] => match method {
+            Method::Get => tenants::get_config(req, &db, id).await,
+            Method::Put => tenants::put_config(req, &db, s, id).await,
+            _ => Err(ApiError::method_not_allowed()),
+        },
+        ["user", "upload"] => {
+            allow(Method::Post)?;
+            upload::upload(req, env, ctx, &db, s).await
+        }
+        ["upload", "status", id] => {
+            allow(Method::Get)?;
+            upload::status(req, &db, id).await
+        }
+        ["uploads"] => {
+            allow(Method::Get)?;
+            upload::list(req, &db).await
+        }
         _ => Err(ApiError::not_found()),
     }
 }

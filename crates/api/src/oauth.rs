@@ -7,6 +7,7 @@
 
 use crate::auth::{self, UserType, sha256_hex};
 use crate::config::{Settings, now_secs};
+use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, field, response_info};
@@ -24,6 +25,13 @@ fn locked() -> ApiError {
     ApiError::bad_request("AccountLocked", "Account locked").with_oauth("invalid_grant")
 }
 
+/// A right one-time password past its time: the person asks for a new one (forgot password, or their
+/// administrator re-issues it). Not counted as a failed login: the credential was right.
+fn one_time_password_expired() -> ApiError {
+    ApiError::bad_request("OneTimePasswordExpired", "The one-time password has expired; ask for a new one")
+        .with_oauth("invalid_grant")
+}
+
 fn inactive() -> ApiError {
     ApiError::bad_request("AccountInactive", "Please activate your account").with_oauth("invalid_grant")
 }
@@ -34,14 +42,17 @@ struct LoginRow {
     #[serde(flatten)]
     user: UserRow,
     password_hash: Option<String>,
+    /// A one-time password (HMAC, see `credentials`) and when it stops working (epoch seconds).
+    otp_hash: Option<String>,
+    otp_expires_at: Option<i64>,
     /// Failed logins on record: a success clears them only when there are some.
     failures: i64,
 }
 
-pub async fn token(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+pub async fn token(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let form = http::form(&mut req, s.max_body_bytes).await?;
     match field(&form, "grant_type") {
-        Some("password") => password_grant(&form, db, s).await,
+        Some("password") => password_grant(&form, Keys::from_env(env).ok().as_ref(), db, s).await,
         Some("refresh_token") => refresh_grant(&form, db, s).await,
         Some(_) => Err(ApiError::bad_request("UnsupportedGrantType", "grant_type is password or refresh_token")
             .with_oauth("unsupported_grant_type")),
@@ -49,7 +60,12 @@ pub async fn token(mut req: Request, db: &Db, s: &Settings) -> Result<Response, 
     }
 }
 
-async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Result<Response, ApiError> {
+async fn password_grant(
+    form: &[(String, String)],
+    keys: Option<&Keys>,
+    db: &Db,
+    s: &Settings,
+) -> Result<Response, ApiError> {
     let missing =
         |f: &str| ApiError::bad_request("InvalidRequest", format!("{f} is required")).with_oauth("invalid_request");
     let username =
@@ -76,27 +92,32 @@ async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Res
             concat!(
                 "SELECT ",
                 user_columns!(),
-                ", u.password_hash, (SELECT count(*) FROM login_failures f WHERE f.user_id = u.id) AS failures
+                ", u.password_hash, u.otp_hash, u.otp_expires_at, (SELECT count(*) FROM login_failures f WHERE f.user_id = u.id) AS failures
                FROM users u WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
                AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
             ),
             &[text(tenant), text(username), text(&types)],
         )
         .await?;
-    let Some(LoginRow { user, password_hash, failures }) = row else {
+    let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at, failures }) = row else {
         enrol_password::verify_dummy(password);
         return Err(invalid_credentials());
     };
+    let now = now_secs();
+    let one_time = one_time_password(keys, &user.uuid, password, otp_hash.as_deref(), otp_expires_at, now);
+    // Every login costs one Argon2id verification, whichever credential the user has.
     let ok = match &password_hash {
         Some(h) => enrol_password::verify(password, h),
         None => {
             enrol_password::verify_dummy(password);
             false
         }
-    };
-    let now = now_secs();
+    } || one_time == OneTime::Valid;
     if user.locked(now) {
         return Err(locked());
+    }
+    if one_time == OneTime::Expired && !ok {
+        return Err(one_time_password_expired());
     }
     if !ok {
         return Err(record_failure(db, &user, now, s).await?);
@@ -117,6 +138,35 @@ async fn password_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Res
         )?);
     }
     answer_tokens(db, &user, s, reset).await
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum OneTime {
+    /// Not the user's one-time password (or they have none).
+    No,
+    Valid,
+    Expired,
+}
+
+/// Whether `password` is the user's one-time password, and whether it is still valid.
+pub fn one_time_password(
+    keys: Option<&Keys>,
+    uuid: &str,
+    password: &str,
+    hash: Option<&str>,
+    expires_at: Option<i64>,
+    now: u64,
+) -> OneTime {
+    match (keys, hash) {
+        (Some(k), Some(h)) if k.otp_matches(uuid, password, h) => {
+            if expires_at.is_some_and(|e| e > now as i64) {
+                OneTime::Valid
+            } else {
+                OneTime::Expired
+            }
+        }
+        _ => OneTime::No,
+    }
 }
 
 /// Counts a failed login; the answer is "Account locked" when this one locks the account.

@@ -1,10 +1,13 @@
 //! `POST /user/password/_update`: the logged-in user changes their password. Their other sessions end.
 
 use crate::auth;
-use crate::config::Settings;
+
+use crate::config::{Settings, now_secs};
+use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, response_info};
+use crate::oauth::{OneTime, one_time_password};
 use enrol_core::fields::Password;
 use serde::Deserialize;
 use serde_json::json;
@@ -21,10 +24,13 @@ struct UpdateRequest {
 
 #[derive(Deserialize)]
 struct HashRow {
+    uuid: String,
     password_hash: Option<String>,
+    otp_hash: Option<String>,
+    otp_expires_at: Option<i64>,
 }
 
-pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let body: UpdateRequest = http::json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
     let existing = body.existing_password.unwrap_or_default();
@@ -41,18 +47,32 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
             return Err(ApiError::invalid_field("newPassword", why));
         }
     };
-    let row: Option<HashRow> = db.first("SELECT password_hash FROM users WHERE id = ?1", &[int(caller.id)]).await?;
-    let ok = match row.and_then(|r| r.password_hash) {
-        Some(h) => enrol_password::verify(&existing, &h),
-        None => false,
-    };
+    let row: Option<HashRow> = db
+        .first("SELECT uuid, password_hash, otp_hash, otp_expires_at FROM users WHERE id = ?1", &[int(caller.id)])
+        .await?;
+    let row = row.ok_or_else(ApiError::unauthorized)?;
+    // The existing password is the one the person chose, or the one-time password they logged in with.
+    let keys = Keys::from_env(env).ok();
+    let one_time =
+        one_time_password(keys.as_ref(), &row.uuid, &existing, row.otp_hash.as_deref(), row.otp_expires_at, now_secs());
+    let ok = one_time == OneTime::Valid
+        || match &row.password_hash {
+            Some(h) => enrol_password::verify(&existing, h),
+            None => false,
+        };
+    if one_time == OneTime::Expired {
+        return Err(ApiError::bad_request(
+            "OneTimePasswordExpired",
+            "The one-time password has expired; ask for a new one",
+        ));
+    }
     if !ok {
         return Err(ApiError::bad_request("InvalidPassword", "The existing password is wrong"));
     }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;
     db.batch(vec![
         db.stmt(
-            "UPDATE users SET password_hash = ?2, default_pwd_chgd = 1, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
+            "UPDATE users SET password_hash = ?2, otp_hash = NULL, otp_expires_at = NULL, default_pwd_chgd = 1, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
             &[int(caller.id), text(&hash)],
         )?,
         db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND session_id != ?2", &[int(caller.id), text(&caller.session_id)])?,

@@ -31,6 +31,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $text),* }
             }
 
+            /// The code of a stable text (issues stored by the Worker are read back with it).
+            pub fn parse(text: &str) -> Option<Code> {
+                match text { $($text => Some(Code::$variant),)* _ => None }
+            }
+
             pub fn severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity),* }
             }
@@ -73,6 +78,8 @@ codes! {
     ExternalIdIncomplete = "external_id_incomplete", Error;
     InvalidExternalIds = "invalid_external_ids", Error;
     DuplicateInFile = "duplicate_in_file", Error;
+    // Found by the Worker against the tenant's users in D1, never by the file alone.
+    AlreadyExists = "already_exists", Error;
     // Warnings: they do not block the upload.
     FormulaLike = "formula_like", Warning;
     PasswordInFile = "password_in_file", Warning;

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod reader;
 pub mod schema;
 pub mod seen;
+pub mod sheet;
 pub mod validate;
 pub mod words;
 

@@ -290,7 +290,7 @@ pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     } else {
         int(caller.id)
     };
-    if !tenant_exists(db, tenant).await? {
+    if !crate::tenants::exists(db, tenant).await? {
         return Err(ApiError::bad_request("InvalidTenant", "tenantId: no such tenant"));
     }
     let size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
@@ -346,16 +346,6 @@ pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
         )
         .await?;
     user_list_response(&rows)
-}
-
-/// Whether a tenant with this id exists (a search of an unknown tenant is the client's mistake, not an empty list).
-async fn tenant_exists(db: &Db, id: &str) -> Result<bool, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let c: Option<Count> = db.first("SELECT count(*) AS n FROM tenants WHERE id = ?1", &[text(id)]).await?;
-    Ok(c.is_some_and(|c| c.n > 0))
 }
 
 /// The user named by `id` or `uuid`.

@@ -1,0 +1,210 @@
+//! Tenants as an administrator sees them (`GET /v1/tenants`: their subtree) and each tenant's upload
+//! configuration (`GET`/`PUT /v1/tenant/{id}/upload-config`): the row limit and the allowed values of the
+//! list columns. The page builds its validator from it and the Worker validates uploads with the very same
+//! configuration, so both give one verdict. A tenant without its own inherits its nearest ancestor's, and
+//! the root's default is enrol-core's.
+
+use crate::auth::{self, Caller};
+use crate::config::Settings;
+use crate::db::{Db, text};
+use crate::error::ApiError;
+use crate::http;
+use crate::users::model::{today, valid_tenant_id};
+use enrol_core::config::{Allowed, DEFAULT_GRADES, DEFAULT_LANGUAGES, DEFAULT_ROLES, DEFAULT_SUBJECTS};
+use enrol_core::{Config, Date};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use worker::{Request, Response};
+
+/// Most data rows a tenant may allow in one upload.
+pub const MAX_ROWS_LIMIT: u64 = 100_000;
+/// Most values an allowed list may hold, and the longest value.
+const MAX_LIST_VALUES: usize = 500;
+const MAX_VALUE_CHARS: usize = 100;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadConfig {
+    pub max_rows: u64,
+    pub roles: Vec<String>,
+    pub grades: Vec<String>,
+    pub languages: Vec<String>,
+    pub subjects: Vec<String>,
+}
+
+fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+impl Default for UploadConfig {
+    /// enrol-core's defaults (the upload guide's row limit of 1,000).
+    fn default() -> Self {
+        let core = Config::new(Date::from_unix_days(0));
+        Self {
+            max_rows: core.max_rows,
+            roles: owned(DEFAULT_ROLES),
+            grades: owned(DEFAULT_GRADES),
+            languages: owned(DEFAULT_LANGUAGES),
+            subjects: owned(DEFAULT_SUBJECTS),
+        }
+    }
+}
+
+impl UploadConfig {
+    /// The validator's configuration, dated today.
+    pub fn to_core(&self) -> Config {
+        let mut c = Config::new(today());
+        c.max_rows = self.max_rows;
+        c.roles = Allowed::new(self.roles.clone());
+        c.grades = Allowed::new(self.grades.clone());
+        c.languages = Allowed::new(self.languages.clone());
+        c.subjects = Allowed::new(self.subjects.clone());
+        c
+    }
+
+    /// The largest upload body this configuration allows.
+    pub fn max_bytes(&self, s: &Settings) -> usize {
+        let rows = usize::try_from(self.max_rows).unwrap_or(usize::MAX);
+        rows.saturating_mul(crate::config::UPLOAD_BYTES_PER_ROW).clamp(s.max_upload_bytes, s.max_upload_bytes_cap)
+    }
+}
+
+/// The configuration that applies to `tenant`: its own, else its nearest ancestor's, else the default.
+pub async fn upload_config(db: &Db, tenant: &str) -> Result<UploadConfig, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        config: String,
+    }
+    let row: Option<Row> = db
+        .first(
+            "SELECT config FROM tenant_upload_config
+             WHERE tenant_id = ?1 OR substr(?1, 1, length(tenant_id) + 1) = tenant_id || '.'
+             ORDER BY length(tenant_id) DESC LIMIT 1",
+            &[text(tenant)],
+        )
+        .await?;
+    match row {
+        // Written only by `put_config`, after checking; a row that does not read is a fault of ours.
+        Some(r) => {
+            serde_json::from_str(&r.config).map_err(|e| ApiError::internal(format!("stored upload config: {e}")))
+        }
+        None => Ok(UploadConfig::default()),
+    }
+}
+
+#[derive(Deserialize)]
+struct TenantRow {
+    id: String,
+    name: String,
+    parent_id: Option<String>,
+}
+
+/// Whether the tenant exists.
+pub async fn exists(db: &Db, id: &str) -> Result<bool, ApiError> {
+    let row: Option<TenantRow> = db.first("SELECT id, name, parent_id FROM tenants WHERE id = ?1", &[text(id)]).await?;
+    Ok(row.is_some())
+}
+
+fn admin(caller: &Caller) -> Result<(), ApiError> {
+    if caller.is_admin() { Ok(()) } else { Err(ApiError::new(403, "NotAdmin", "Only administrators may do this")) }
+}
+
+/// `GET /v1/tenants`: the caller's tenant and every tenant below it, by id.
+pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    admin(&caller)?;
+    let rows: Vec<TenantRow> = db
+        .all(
+            "SELECT id, name, parent_id FROM tenants
+             WHERE id = ?1 OR substr(id, 1, length(?1) + 1) = ?1 || '.' ORDER BY id",
+            &[text(&caller.tenant_id)],
+        )
+        .await?;
+    let tenants: Vec<_> = rows.iter().map(|t| json!({ "id": t.id, "name": t.name, "parentId": t.parent_id })).collect();
+    http::ok_json(&json!({ "tenants": tenants }))
+}
+
+/// The tenant of a `/v1/tenant/{id}/…` path that the caller manages; unknown and foreign ones are both 404,
+/// so that an administrator cannot probe other tenants.
+async fn managed(db: &Db, caller: &Caller, id: &str) -> Result<(), ApiError> {
+    admin(caller)?;
+    if !valid_tenant_id(id) || !caller.manages(id) || !exists(db, id).await? {
+        return Err(ApiError::new(404, "TenantNotFound", "No such tenant among those you manage"));
+    }
+    Ok(())
+}
+
+fn config_json(tenant: &str, c: &UploadConfig) -> serde_json::Value {
+    json!({
+        "tenantId": tenant, "maxRows": c.max_rows, "roles": c.roles, "grades": c.grades,
+        "languages": c.languages, "subjects": c.subjects,
+    })
+}
+
+/// `GET /v1/tenant/{id}/upload-config`.
+pub async fn get_config(req: Request, db: &Db, tenant: &str) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    managed(db, &caller, tenant).await?;
+    http::ok_json(&config_json(tenant, &upload_config(db, tenant).await?))
+}
+
+/// A change of the configuration: every field optional; what is given replaces the current value.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConfigInput {
+    max_rows: Option<u64>,
+    roles: Option<Vec<String>>,
+    grades: Option<Vec<String>>,
+    languages: Option<Vec<String>>,
+    subjects: Option<Vec<String>>,
+}
+
+fn checked_list(field: &str, list: Option<Vec<String>>, current: Vec<String>) -> Result<Vec<String>, ApiError> {
+    let Some(list) = list else { return Ok(current) };
+    if list.is_empty() || list.len() > MAX_LIST_VALUES {
+        return Err(ApiError::invalid_field(field, format!("1 to {MAX_LIST_VALUES} values")));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(list.len());
+    for v in list {
+        let v = v.trim().to_string();
+        // A cell's list is split at commas, so a value with one could never be chosen.
+        if v.is_empty() || v.chars().count() > MAX_VALUE_CHARS || v.contains(',') || v.chars().any(char::is_control) {
+            return Err(ApiError::invalid_field(
+                field,
+                format!("each value 1 to {MAX_VALUE_CHARS} characters, without commas or control characters"),
+            ));
+        }
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(&v)) {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// `PUT /v1/tenant/{id}/upload-config`: an administrator of the tenant (or above it) changes its configuration.
+pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    managed(db, &caller, tenant).await?;
+    let input: ConfigInput = http::json(&mut req, s.max_body_bytes).await?;
+    let current = upload_config(db, tenant).await?;
+    let max_rows = input.max_rows.unwrap_or(current.max_rows);
+    if !(1..=MAX_ROWS_LIMIT).contains(&max_rows) {
+        return Err(ApiError::invalid_field("maxRows", format!("1 to {MAX_ROWS_LIMIT}")));
+    }
+    let config = UploadConfig {
+        max_rows,
+        roles: checked_list("roles", input.roles, current.roles)?,
+        grades: checked_list("grades", input.grades, current.grades)?,
+        languages: checked_list("languages", input.languages, current.languages)?,
+        subjects: checked_list("subjects", input.subjects, current.subjects)?,
+    };
+    let stored = serde_json::to_string(&config).map_err(|e| ApiError::internal(e.to_string()))?;
+    db.run(
+        "INSERT INTO tenant_upload_config (tenant_id, config, updated_by) VALUES (?1, ?2, ?3)
+         ON CONFLICT (tenant_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by,
+         updated_at = unixepoch()",
+        &[text(tenant), text(&stored), text(&caller.uuid)],
+    )
+    .await?;
+    http::ok_json(&config_json(tenant, &config))
+}

@@ -1,0 +1,111 @@
+//! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`, or a
+//! `text/csv` body with `?tenantId=…&userType=…`. The body's size is known before it is read (a
+//! Content-Length is required), so nothing over the limit is ever held in memory.
+
+use crate::error::ApiError;
+use worker::{FormEntry, Request};
+
+/// What the request says, before any of it is checked against D1.
+pub struct UploadRequest {
+    pub tenant_id: String,
+    pub user_type: String,
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    pub idempotency_key: Option<String>,
+}
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(code, message)
+}
+
+pub fn too_large(max: usize) -> ApiError {
+    ApiError::new(413, "PayloadTooLarge", format!("The upload is larger than {max} bytes"))
+}
+
+/// The declared length of the body; an upload must declare it (every browser and HTTP client does).
+pub fn declared_length(req: &Request) -> Result<usize, ApiError> {
+    req.headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .ok_or_else(|| ApiError::new(411, "LengthRequired", "Send the upload with a Content-Length header"))
+}
+
+/// `Idempotency-Key`: 1 to 200 visible ASCII characters.
+pub fn idempotency_key(req: &Request) -> Result<Option<String>, ApiError> {
+    let Some(key) = req.headers().get("idempotency-key").ok().flatten() else { return Ok(None) };
+    let key = key.trim();
+    if key.is_empty() || key.len() > 200 || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad("InvalidIdempotencyKey", "Idempotency-Key is 1 to 200 visible ASCII characters"));
+    }
+    Ok(Some(key.to_string()))
+}
+
+/// A file name fit to store and show: its last path component, without control characters, at most 200
+/// characters; "upload.csv" when nothing is left.
+pub fn clean_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'))
+        .take(200)
+        .collect();
+    let clean = clean.trim();
+    if clean.is_empty() || clean == "." || clean == ".." { "upload.csv".to_string() } else { clean.to_string() }
+}
+
+fn query(req: &Request, name: &str) -> Option<String> {
+    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// Reads the request. `max` is the largest body accepted at all (the tenant's own limit is checked later,
+/// once the tenant is known).
+pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiError> {
+    let idempotency_key = idempotency_key(req)?;
+    let length = declared_length(req)?;
+    if length > max {
+        return Err(too_large(max));
+    }
+    let ct = req.headers().get("content-type").ok().flatten().unwrap_or_default().to_ascii_lowercase();
+    if ct.starts_with("multipart/form-data") {
+        let form =
+            req.form_data().await.map_err(|_| bad("InvalidMultipart", "The multipart body could not be read"))?;
+        let text = |name: &str| -> Result<Option<String>, ApiError> {
+            match form.get_all(name).unwrap_or_default().as_slice() {
+                [] => Ok(None),
+                [FormEntry::Field(v)] => Ok(Some(v.clone())),
+                [FormEntry::File(_)] => Err(bad("InvalidMultipart", format!("{name} must be a text field"))),
+                _ => Err(bad("InvalidMultipart", format!("{name} is given more than once"))),
+            }
+        };
+        let tenant_id = text("tenantId")?.or_else(|| query(req, "tenantId")).unwrap_or_default();
+        let user_type = text("userType")?.or_else(|| query(req, "userType")).unwrap_or_default();
+        let mut files = form.get_all("file").unwrap_or_default();
+        if files.len() > 1 {
+            return Err(bad("InvalidMultipart", "Send one file per upload"));
+        }
+        let file = match files.pop() {
+            None => return Err(bad("FileRequired", "Send the CSV in a part named file")),
+            Some(FormEntry::File(f)) => f,
+            Some(FormEntry::Field(_)) => return Err(bad("FileRequired", "file must be a file part, not a text field")),
+        };
+        let bytes = file.bytes().await.map_err(|_| bad("InvalidMultipart", "The file part could not be read"))?;
+        Ok(UploadRequest { tenant_id, user_type, file_name: clean_file_name(&file.name()), bytes, idempotency_key })
+    } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") {
+        let bytes = req.bytes().await.map_err(|_| bad("InvalidBody", "The request body could not be read"))?;
+        if bytes.len() > max {
+            return Err(too_large(max));
+        }
+        let name = query(req, "fileName").unwrap_or_default();
+        Ok(UploadRequest {
+            tenant_id: query(req, "tenantId").unwrap_or_default(),
+            user_type: query(req, "userType").unwrap_or_default(),
+            file_name: clean_file_name(&name),
+            bytes,
+            idempotency_key,
+        })
+    } else {
+        Err(ApiError::new(415, "UnsupportedMediaType", "Send the upload as multipart/form-data or text/csv"))
+    }
+}

@@ -1,0 +1,147 @@
+//! Bulk upload, Sunbird's routes: `POST /v1/user/upload`, `GET /v1/upload/status/{processId}`,
+//! `GET /v1/uploads?tenantId=…`.
+//!
+//! An upload is checked by enrol-core with the tenant's configuration (the browser ran the very same code),
+//! then against the tenant's users in D1, and then written in ONE D1 batch: the upload record, every user,
+//! their roles, their identity keys and one outbox row each. Any issue, of the file or against D1, and
+//! nothing is created; the upload is recorded as FAILED with every issue. Two overlapping uploads racing
+//! each other cannot both commit: the identity keys' primary key fails the second batch whole.
+
+mod body;
+mod status;
+mod store;
+
+use crate::auth::{self, Caller, UserType};
+use crate::config::{Settings, now_millis};
+use crate::credentials::Keys;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::tenants;
+use crate::users::model::valid_tenant_id;
+use enrol_core::sheet;
+use sha2::{Digest, Sha256};
+use worker::{Env, Request, Response};
+
+pub use status::{list, status};
+
+/// Issues kept with a FAILED upload (and answered): past this only the counts grow.
+const MAX_STORED_ISSUES: usize = 5_000;
+
+fn not_admin() -> ApiError {
+    ApiError::new(403, "NotAdmin", "Only administrators may upload users")
+}
+
+/// The upload's checks that need no body: who, into which tenant, which type.
+async fn target(db: &Db, caller: &Caller, tenant: &str, user_type: &str) -> Result<UserType, ApiError> {
+    let tenant = tenant.trim();
+    if tenant.is_empty() {
+        return Err(ApiError::invalid_field("tenantId", "required"));
+    }
+    if !valid_tenant_id(tenant) {
+        return Err(ApiError::invalid_field("tenantId", "not a tenant id"));
+    }
+    let user_type = match user_type.trim() {
+        "" => UserType::Employee,
+        t => match UserType::parse(t) {
+            Some(t @ (UserType::Employee | UserType::Citizen)) => t,
+            _ => return Err(ApiError::invalid_field("userType", "EMPLOYEE or CITIZEN")),
+        },
+    };
+    if !caller.manages(tenant) {
+        return Err(ApiError::forbidden("tenantId: outside your tenant"));
+    }
+    if !tenants::exists(db, tenant).await? {
+        return Err(ApiError::bad_request("InvalidTenant", "tenantId: no such tenant"));
+    }
+    Ok(user_type)
+}
+
+/// `POST /v1/user/upload`.
+pub async fn upload(
+    mut req: Request,
+    env: &Env,
+    ctx: &worker::Context,
+    db: &Db,
+    s: &Settings,
+) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    if !caller.is_admin() {
+        return Err(not_admin());
+    }
+    let keys = Keys::from_env(env)?;
+    let upload = body::read(&mut req, s.max_upload_bytes_cap).await?;
+    let user_type = target(db, &caller, &upload.tenant_id, &upload.user_type).await?;
+    let tenant = upload.tenant_id.trim().to_string();
+    let config = tenants::upload_config(db, &tenant).await?;
+    let max = config.max_bytes(s);
+    if upload.bytes.len() > max {
+        return Err(body::too_large(max));
+    }
+    let sha = crate::credentials::hex(&Sha256::digest(&upload.bytes));
+    // The default key: the same file into the same tenant as the same type is the same upload.
+    let key = upload.idempotency_key.clone().unwrap_or_else(|| {
+        let mut h = Sha256::new();
+        h.update(tenant.as_bytes());
+        h.update([0]);
+        h.update(user_type.as_str().as_bytes());
+        h.update([0]);
+        h.update(&upload.bytes);
+        crate::credentials::hex(&h.finalize())
+    });
+    if let Some(done) = store::by_key(db, &tenant, &key).await? {
+        return if done.sha256 == sha {
+            status::answer(db, &done.process_id, &req).await
+        } else {
+            Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file"))
+        };
+    }
+
+    let mut core = config.to_core();
+    core.max_issues = MAX_STORED_ISSUES;
+    let today = core.today;
+    let mut validator = enrol_core::Validator::new(core);
+    validator.push(&upload.bytes);
+    let report = validator.finish();
+    let mut record = store::Record {
+        process_id: auth::uuid_v4()?,
+        tenant_id: tenant.clone(),
+        user_type,
+        created_at: now_millis(),
+        created_by: caller.uuid.clone(),
+        file_name: upload.file_name.clone(),
+        sha256: sha,
+        idempotency_key: key,
+        rows: report.summary.rows,
+        issues: report.issues,
+        failed_rows: report.summary.rows_with_errors,
+    };
+    if report.summary.errors > 0 {
+        store::record_failed(db, &record).await?;
+        return status::answer(db, &record.process_id, &req).await;
+    }
+    let people = sheet::users(&upload.bytes, today);
+    let clashes = store::clashes(db, &tenant, user_type, &people).await?;
+    if !clashes.is_empty() {
+        record.add_clashes(clashes);
+        store::record_failed(db, &record).await?;
+        return status::answer(db, &record.process_id, &req).await;
+    }
+    match store::create(db, &keys, &record, &people, s).await? {
+        store::Created::Done(outbox_ids) => {
+            crate::sms::enqueue_after_commit(env, ctx, outbox_ids);
+            status::answer(db, &record.process_id, &req).await
+        }
+        store::Created::SameKey => match store::by_key(db, &tenant, &record.idempotency_key).await? {
+            // The same upload sent twice at once: the other one committed it.
+            Some(done) if done.sha256 == record.sha256 => status::answer(db, &done.process_id, &req).await,
+            _ => Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file")),
+        },
+        store::Created::Clash => {
+            // Another upload took one of these people's keys between the check and the batch: name them.
+            let clashes = store::clashes(db, &tenant, user_type, &people).await?;
+            record.add_clashes(clashes);
+            store::record_failed(db, &record).await?;
+            status::answer(db, &record.process_id, &req).await
+        }
+    }
+}

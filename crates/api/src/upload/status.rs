@@ -1,0 +1,197 @@
+//! An upload as its administrator reads it: `GET /v1/upload/status/{processId}` and the tenant's list,
+//! `GET /v1/uploads?tenantId=…`. Only administrators of the upload's tenant tree see one; for anyone else
+//! it does not exist (404, not 403), so that process ids cannot be probed.
+
+use crate::auth::{self, Caller};
+use crate::config::iso8601;
+use crate::db::{Db, int, text};
+use crate::error::ApiError;
+use crate::http;
+use crate::users::model::valid_tenant_id;
+use enrol_core::{Code, Column, Issue, Locale};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use worker::{Request, Response};
+
+/// The most rows of `successResult` one answer carries (`?offset=` pages through more).
+const MAX_RESULT_ROWS: i64 = 10_000;
+
+#[derive(Deserialize)]
+struct UploadRow {
+    process_id: String,
+    tenant_id: String,
+    user_type: String,
+    status: String,
+    created_at: i64,
+    created_by: String,
+    file_name: String,
+    sha256: String,
+    rows: i64,
+    created: i64,
+    failed: i64,
+    issues: Option<String>,
+}
+
+impl UploadRow {
+    fn summary(&self) -> Value {
+        json!({
+            "processId": self.process_id, "tenantId": self.tenant_id, "userType": self.user_type,
+            "status": self.status, "createdAt": iso8601(self.created_at.max(0) as u64), "createdBy": self.created_by,
+            "fileName": self.file_name, "sha256": self.sha256,
+            "counts": { "rows": self.rows, "created": self.created, "failed": self.failed },
+        })
+    }
+}
+
+const UPLOAD_COLUMNS: &str =
+    "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed";
+
+fn query(req: &Request, name: &str) -> Option<String> {
+    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+/// `?locale=` (en_IN by default; a locale without messages falls back to it).
+fn locale(req: &Request) -> Locale {
+    query(req, "locale").as_deref().and_then(Locale::parse).unwrap_or_default()
+}
+
+/// A number from the query: absent is `default`; present must be within `range`.
+fn number(req: &Request, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64, ApiError> {
+    match query(req, name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+            ApiError::invalid_field(name, format!("a number from {} to {}", range.start(), range.end()))
+        }),
+    }
+}
+
+/// Stored issues (enrol-core's, without messages) back as issues.
+fn stored_issues(json: &str) -> Vec<Issue> {
+    #[derive(Deserialize)]
+    struct Stored {
+        row: Option<u64>,
+        line: Option<u64>,
+        column: Option<String>,
+        code: String,
+        value: Option<String>,
+        param: Option<String>,
+    }
+    let stored: Vec<Stored> = serde_json::from_str(json).unwrap_or_default();
+    stored
+        .into_iter()
+        .filter_map(|s| {
+            Some(Issue {
+                row: s.row,
+                line: s.line,
+                column: s.column.as_deref().and_then(Column::from_header),
+                code: Code::parse(&s.code)?,
+                value: s.value,
+                param: s.param,
+            })
+        })
+        .collect()
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(404, "UploadNotFound", "No such upload among those of your tenants")
+}
+
+/// The whole status of an upload that the caller may see (checked by the caller of this function).
+async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiError> {
+    let offset = number(req, "offset", 0, 0..=10_000_000)?;
+    let limit = number(req, "limit", MAX_RESULT_ROWS, 0..=MAX_RESULT_ROWS)?;
+    #[derive(Deserialize)]
+    struct Made {
+        row: i64,
+        uuid: String,
+        user_name: String,
+    }
+    let made: Vec<Made> = db
+        .all(
+            "SELECT upload_row AS row, uuid, user_name FROM users WHERE upload_id = ?1 ORDER BY upload_row
+             LIMIT ?2 OFFSET ?3",
+            &[text(&u.process_id), int(limit), int(offset)],
+        )
+        .await?;
+    #[derive(Deserialize)]
+    struct Count {
+        state: String,
+        n: i64,
+    }
+    let counts: Vec<Count> = db
+        .all("SELECT state, count(*) AS n FROM outbox WHERE upload_id = ?1 GROUP BY state", &[text(&u.process_id)])
+        .await?;
+    let n = |states: &[&str]| counts.iter().filter(|c| states.contains(&c.state.as_str())).map(|c| c.n).sum::<i64>();
+    let issues = stored_issues(u.issues.as_deref().unwrap_or("[]"));
+    let failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
+        .map_err(|e| ApiError::internal(format!("issues JSON: {e}")))?;
+    let mut body = u.summary();
+    body["successResult"] =
+        made.iter().map(|m| json!({ "row": m.row, "uuid": m.uuid, "userName": m.user_name })).collect();
+    body["failureResult"] = failures;
+    body["sms"] = json!({
+        "queued": n(&["pending", "sending"]), "sent": n(&["sent"]), "delivered": n(&["delivered"]), "failed": n(&["failed"]),
+    });
+    let code = if u.status == "COMPLETED" { 200 } else { 422 };
+    Ok(http::ok_json(&body)?.with_status(code))
+}
+
+async fn visible(db: &Db, caller: &Caller, process_id: &str) -> Result<UploadRow, ApiError> {
+    if !caller.is_admin() || process_id.len() > 64 {
+        return Err(not_found());
+    }
+    let row: Option<UploadRow> = db
+        .first(&format!("SELECT {UPLOAD_COLUMNS}, issues FROM uploads WHERE process_id = ?1"), &[text(process_id)])
+        .await?;
+    row.filter(|u| caller.manages(&u.tenant_id)).ok_or_else(not_found)
+}
+
+/// The status of an upload just made (its maker may see it): 200 when COMPLETED, 422 when FAILED.
+pub async fn answer(db: &Db, process_id: &str, req: &Request) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(req, None)).await?;
+    let u = visible(db, &caller, process_id).await?;
+    full(db, &u, req).await
+}
+
+/// `GET /v1/upload/status/{processId}`: 200 whatever the upload's status (the status is in the body).
+pub async fn status(req: Request, db: &Db, process_id: &str) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    let u = visible(db, &caller, process_id).await?;
+    Ok(full(db, &u, &req).await?.with_status(200))
+}
+
+/// `GET /v1/uploads?tenantId=…&page=0&pageSize=20`: the tenant's uploads, newest first.
+pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    if !caller.is_admin() {
+        return Err(ApiError::new(403, "NotAdmin", "Only administrators may see uploads"));
+    }
+    let tenant = query(&req, "tenantId").map(|t| t.trim().to_string()).unwrap_or_default();
+    if tenant.is_empty() {
+        return Err(ApiError::invalid_field("tenantId", "required"));
+    }
+    if !valid_tenant_id(&tenant) || !caller.manages(&tenant) {
+        return Err(ApiError::new(404, "TenantNotFound", "No such tenant among those you manage"));
+    }
+    let page = number(&req, "page", 0, 0..=1_000_000)?;
+    let size = number(&req, "pageSize", 20, 1..=100)?;
+    let rows: Vec<UploadRow> = db
+        .all(
+            &format!(
+                "SELECT {UPLOAD_COLUMNS}, NULL AS issues FROM uploads WHERE tenant_id = ?1
+                 ORDER BY created_at DESC, process_id LIMIT ?2 OFFSET ?3"
+            ),
+            &[text(&tenant), int(size), int(page * size)],
+        )
+        .await?;
+    #[derive(Deserialize)]
+    struct Total {
+        n: i64,
+    }
+    let total: Option<Total> =
+        db.first("SELECT count(*) AS n FROM uploads WHERE tenant_id = ?1", &[text(&tenant)]).await?;
+    http::ok_json(&json!({
+        "uploads": rows.iter().map(UploadRow::summary).collect::<Vec<_>>(),
+        "page": page, "pageSize": size, "total": total.map_or(0, |t| t.n),
+    }))
+}
