@@ -333,6 +333,12 @@ pub const FIXTURES: &[Case] = &[
             cell(4, 5, "gender", "invalid_gender"),
         ],
     },
+    Case {
+        what: "a Sunbird 1.8+ file has phoneVerified but no provider column: no pair error on any row",
+        input: Input::File("sunbird_phone_verified_without_provider.csv"),
+        rows: 4,
+        want: &[],
+    },
 ];
 
 /// Fixtures with no fixed expectation here, and why.
@@ -697,6 +703,18 @@ pub const INLINE: &[Case] = &[
             cell(1, 2, "phoneVerified", "provider_phone_verified_pair"),
             cell(2, 3, "provider", "provider_phone_verified_pair"),
         ],
+    },
+    Case {
+        what: "phoneVerified without a provider column (Sunbird's files since 1.8) is no pair to complete",
+        input: Input::Text("firstName,phone,phoneVerified\nA,9876543210,TRUE\nB,9876543211,\n"),
+        rows: 2,
+        want: &[],
+    },
+    Case {
+        what: "provider without a phoneVerified column is no pair to complete either",
+        input: Input::Text("firstName,phone,provider\nA,9876543210,state\n"),
+        rows: 1,
+        want: &[],
     },
     // Values from lists and formats.
     Case {
