@@ -66,7 +66,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             ProviderPhoneVerifiedPair => "Fill in provider and phoneVerified together, or leave both blank.",
             InvalidBoolean => "Write TRUE or FALSE.",
             UnknownValue => "Unknown value(s): {param}.",
-            InvalidDate => "Not a real date: write the date of birth as DD-MM-YYYY.",
+            InvalidDate => {
+                "Not a real date: write the date of birth as DD-MM-YYYY (12-10-1992) or YYYY-MM-DD (1992-10-12)."
+            }
             DateInFuture => "The date of birth is in the future.",
             InvalidGender => "Write Male, Female, Transgender or Other.",
             ExternalIdIncomplete => {
@@ -113,7 +115,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             ProviderPhoneVerifiedPair => "provider और phoneVerified दोनों भरें, या दोनों खाली छोड़ें।",
             InvalidBoolean => "TRUE या FALSE लिखें।",
             UnknownValue => "अज्ञात मान: {param}।",
-            InvalidDate => "सही तारीख नहीं: जन्म तिथि DD-MM-YYYY के रूप में लिखें।",
+            InvalidDate => "सही तारीख नहीं: जन्म तिथि DD-MM-YYYY (12-10-1992) या YYYY-MM-DD (1992-10-12) के रूप में लिखें।",
             DateInFuture => "जन्म तिथि भविष्य में है।",
             InvalidGender => "Male, Female, Transgender या Other लिखें।",
             ExternalIdIncomplete => {
@@ -161,5 +163,13 @@ mod tests {
             }
         }
         assert_ne!(template(Code::Required, Locale::EnIn), template(Code::Required, Locale::HiIn));
+    }
+
+    #[test]
+    fn an_invalid_date_names_both_spellings_that_are_accepted() {
+        for locale in [Locale::EnIn, Locale::HiIn] {
+            let t = template(Code::InvalidDate, locale);
+            assert!(t.contains("DD-MM-YYYY") && t.contains("YYYY-MM-DD"), "{locale:?}: {t}");
+        }
     }
 }
