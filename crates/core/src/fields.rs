@@ -591,18 +591,74 @@ pub fn check_external_ids(cell: &str) -> Result<(), FieldError> {
     let bad = |why: &str| FieldError::with(Code::InvalidExternalIds, why);
     let items = crate::json::parse_array_of_string_objects(s).map_err(|e| bad(&e))?;
     for (i, item) in items.iter().enumerate() {
-        for key in ["id", "idType", "provider", "operation"] {
-            match item.iter().find(|(k, _)| k == key) {
-                Some((_, v)) if !trim(v).is_empty() => {}
-                _ => return Err(bad(&format!("item {} has no \"{key}\"", i + 1))),
-            }
+        for key in ["id", "idType", "provider"] {
+            json_item_field(item, i, key).map_err(|why| bad(&why))?;
         }
-        let op = item.iter().find(|(k, _)| k == "operation").map(|(_, v)| trim(v)).unwrap_or_default();
+        let op = json_item_field(item, i, "operation").map_err(|why| bad(&why))?;
         if !["ADD", "EDIT", "REMOVE"].iter().any(|o| o.eq_ignore_ascii_case(op)) {
             return Err(bad(&format!("item {}: operation must be ADD, EDIT or REMOVE", i + 1)));
         }
     }
     Ok(())
+}
+
+/// `webPages`, as Sunbird holds a user's web pages: a JSON array of objects with a string `type` (Sunbird
+/// writes `fb`, `twitter`, `in`, …; any is accepted) and a `url` without blanks, e.g.
+/// `[{"type":"fb","url":"https://facebook.com/asha"}]`.
+pub fn check_web_pages(cell: &str) -> Result<(), FieldError> {
+    let s = trim(cell);
+    if s.is_empty() {
+        return Ok(());
+    }
+    let bad = |why: &str| FieldError::with(Code::InvalidWebPages, why);
+    let items = crate::json::parse_array_of_string_objects(s).map_err(|e| bad(&e))?;
+    for (i, item) in items.iter().enumerate() {
+        json_item_field(item, i, "type").map_err(|why| bad(&why))?;
+        let url = json_item_field(item, i, "url").map_err(|why| bad(&why))?;
+        if url.chars().any(char::is_whitespace) {
+            return Err(bad(&format!("item {}: a url has no blanks in it", i + 1)));
+        }
+    }
+    Ok(())
+}
+
+/// The trimmed, non-blank value of `key` in item `i` (0-based) of a JSON list cell, or why not.
+fn json_item_field<'o>(item: &'o crate::json::Object, i: usize, key: &str) -> Result<&'o str, String> {
+    match item.iter().find(|(k, _)| k == key).map(|(_, v)| trim(v)) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!("item {} has no \"{key}\"", i + 1)),
+    }
+}
+
+/// A phone's country code, as Sunbird's `countryCode` column holds it: 1 to 3 digits, not starting with 0,
+/// after an optional `+` or `00` (the international call prefix): `+91`, `91`, `0091`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryCode(u16);
+
+impl CountryCode {
+    pub const INDIA: CountryCode = CountryCode(91);
+
+    pub fn parse(cell: &str) -> Result<Option<Self>, FieldError> {
+        let s = trim(cell);
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let digits = s.strip_prefix('+').or_else(|| s.strip_prefix("00")).unwrap_or(s).as_bytes();
+        match digits {
+            [b'1'..=b'9', rest @ ..] if rest.len() <= 2 && rest.iter().all(u8::is_ascii_digit) => {
+                Ok(Some(CountryCode(digits.iter().fold(0, |n, &d| n * 10 + u16::from(d - b'0')))))
+            }
+            _ => Err(FieldError::new(Code::InvalidCountryCode)),
+        }
+    }
+
+    pub fn is_india(self) -> bool {
+        self == Self::INDIA
+    }
+
+    pub fn as_u16(self) -> u16 {
+        self.0
+    }
 }
 
 /// Free text (position, location, profileSummary): only a length limit.
@@ -764,6 +820,48 @@ mod tests {
         assert!(e.param.unwrap().starts_with("\"Class 13\", \"Nursery\" — Class 1, Class 2"));
         let formula = |cell| starts_formula(trim(cell));
         assert!(formula(" =HYPERLINK(\"x\")") && formula("@SUM") && !formula("a=b"));
+    }
+
+    #[test]
+    fn country_codes() {
+        for (cell, want) in [("+91", 91), ("91", 91), ("0091", 91), (" +91 ", 91), ("+1", 1), ("1", 1), ("+880", 880)] {
+            assert_eq!(CountryCode::parse(cell).unwrap().map(CountryCode::as_u16), Some(want), "{cell}");
+        }
+        assert!(CountryCode::parse("+91").unwrap().unwrap().is_india());
+        assert!(!CountryCode::parse("+44").unwrap().unwrap().is_india());
+        assert_eq!(CountryCode::parse(" ").unwrap(), None);
+        for bad in [
+            "+", "00", "+0", "0", "091", "+091", "+0091", "1234", "+9 1", "+91-", "IN", "India", "++91", "=91",
+            "9.1E+01",
+        ] {
+            assert_eq!(code(CountryCode::parse(bad)), Some(Code::InvalidCountryCode), "{bad}");
+        }
+    }
+
+    #[test]
+    fn web_pages() {
+        for ok in [
+            r#"[{"type":"fb","url":"https://www.facebook.com/asha.devi"}]"#,
+            r#"[{"type":"fb","url":"https://facebook.com/a"},{"type":"twitter","url":"https://twitter.com/a"}]"#,
+            r#" [ { "url" : "https://example.in/asha" , "type" : "blog" } ] "#,
+            "[]",
+        ] {
+            assert!(check_web_pages(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            r#"[{"type":"fb"}]"#,
+            r#"[{"url":"https://facebook.com/a"}]"#,
+            r#"[{"type":"","url":"https://facebook.com/a"}]"#,
+            r#"[{"type":"fb","url":"https://facebook.com/asha devi"}]"#,
+            r#"{"type":"fb","url":"https://facebook.com/a"}"#,
+            r#"[{"type":"fb","url":"https://facebook.com/a"}"#,
+            r#"[{type:fb}]"#,
+            "https://facebook.com/a",
+        ] {
+            assert_eq!(code(check_web_pages(bad)), Some(Code::InvalidWebPages), "{bad}");
+        }
+        let e = check_web_pages(r#"[{"type":"fb","url":"x"},{"type":"in"}]"#).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("item 2 has no \"url\""));
     }
 
     #[test]

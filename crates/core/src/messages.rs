@@ -77,6 +77,11 @@ fn template(code: Code, locale: Locale) -> &'static str {
             InvalidExternalIds => {
                 "Write externalIds as a JSON list like [{\"id\":\"…\",\"idType\":\"…\",\"provider\":\"…\",\"operation\":\"ADD\"}]: {param}."
             }
+            InvalidCountryCode => "Not a country code: write +91 (or 91), or leave it blank.",
+            CountryCodeNotIndia => {
+                "enrol registers Indian mobile numbers only: the countryCode must be +91 (or 91), or blank."
+            }
+            InvalidWebPages => "Write webPages as a JSON list like [{\"type\":\"fb\",\"url\":\"https://…\"}]: {param}.",
             DuplicateInFile => "The same value is also on row {param}; each person needs their own.",
             FormulaLike => {
                 "This cell starts with = + - or @ and would run as a formula when the file is opened in a spreadsheet."
@@ -84,6 +89,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             PasswordInFile => {
                 "A password in the file is readable by anyone who gets the file; leaving it blank sends a one-time password by SMS instead."
             }
+            IgnoredColumn => "\"{value}\" is a Sunbird column that enrol does not use: its cells are ignored.",
         },
         Locale::HiIn => match code {
             EmptyFile => "फ़ाइल खाली है। एक शीर्षक पंक्ति और हर व्यक्ति के लिए एक पंक्ति जोड़ें।",
@@ -124,11 +130,17 @@ fn template(code: Code, locale: Locale) -> &'static str {
             InvalidExternalIds => {
                 "externalIds को JSON सूची के रूप में लिखें, जैसे [{\"id\":\"…\",\"idType\":\"…\",\"provider\":\"…\",\"operation\":\"ADD\"}]: {param}।"
             }
+            InvalidCountryCode => "यह देश कोड नहीं है: +91 (या 91) लिखें, या खाली छोड़ें।",
+            CountryCodeNotIndia => "enrol केवल भारतीय मोबाइल नंबर पंजीकृत करता है: countryCode +91 (या 91) हो, या खाली हो।",
+            InvalidWebPages => {
+                "webPages को JSON सूची के रूप में लिखें, जैसे [{\"type\":\"fb\",\"url\":\"https://…\"}]: {param}।"
+            }
             DuplicateInFile => "यही मान पंक्ति {param} में भी है; हर व्यक्ति का अपना होना चाहिए।",
             FormulaLike => "यह सेल = + - या @ से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।",
             PasswordInFile => {
                 "फ़ाइल में लिखा पासवर्ड फ़ाइल पाने वाला कोई भी पढ़ सकता है; खाली छोड़ने पर SMS से एक बार का पासवर्ड भेजा जाता है।"
             }
+            IgnoredColumn => "\"{value}\" Sunbird का कॉलम है जिसे enrol उपयोग नहीं करता: इसके सेल अनदेखे किए जाते हैं।",
         },
     }
 }
