@@ -477,7 +477,9 @@ pub fn check_list(cell: &str, allowed: &Allowed) -> Result<(), FieldError> {
     }
 }
 
-/// A date of birth: DD-MM-YYYY (or DD/MM/YYYY), a real date, from 1900 on, not after `today`.
+/// A date of birth, a real date from 1900 on, not after `today`, in either order the four-digit year
+/// makes unambiguous: DD-MM-YYYY as the upload guide says (also D-M-YYYY), or YYYY-MM-DD as every Sunbird
+/// release requires its `dob` (also YYYY-M-D). The separator is `-` or `/`, the same one twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dob(Date);
 
@@ -488,35 +490,40 @@ impl Dob {
             return Ok(None);
         }
         let invalid = || FieldError::new(Code::InvalidDate);
-        // Byte by byte: d{1,2} SEP d{1,2} SEP dddd, one separator, `-` or `/`.
         let b = s.as_bytes();
         let digit = |c: u8| u32::from(c.wrapping_sub(b'0'));
-        // Nearly every cell is written in full, DD-MM-YYYY: read it in one go.
-        if let &[d1, d2, s1, m1, m2, s2, y1, y2, y3, y4] = b
-            && (s1 == b'-' || s1 == b'/')
-            && s2 == s1
-            && [d1, d2, m1, m2, y1, y2, y3, y4].iter().all(u8::is_ascii_digit)
-        {
-            let (d, m) = (digit(d1) * 10 + digit(d2), digit(m1) * 10 + digit(m2));
-            let y = ((digit(y1) * 10 + digit(y2)) * 10 + digit(y3)) * 10 + digit(y4);
-            return Self::checked(d, m, y, today);
+        let two = |a: u8, b: u8| digit(a) * 10 + digit(b);
+        let sep = |c: u8| c == b'-' || c == b'/';
+        // Nearly every cell is written in full, in ten bytes: read it in one go.
+        if let &[c0, c1, c2, c3, c4, c5, c6, c7, c8, c9] = b {
+            if sep(c2) && c5 == c2 && [c0, c1, c3, c4, c6, c7, c8, c9].iter().all(u8::is_ascii_digit) {
+                return Self::checked(two(c0, c1), two(c3, c4), two(c6, c7) * 100 + two(c8, c9), today);
+            }
+            if sep(c4) && c7 == c4 && [c0, c1, c2, c3, c5, c6, c8, c9].iter().all(u8::is_ascii_digit) {
+                return Self::checked(two(c8, c9), two(c5, c6), two(c0, c1) * 100 + two(c2, c3), today);
+            }
         }
+        // Byte by byte: three numbers, one separator twice; the four-digit year comes first or last.
         let number = |from: usize, max_len: usize| -> Option<(u32, usize)> {
-            let digits = b[from..].iter().take(max_len).take_while(|c| c.is_ascii_digit()).count();
+            let digits = b.get(from..)?.iter().take(max_len).take_while(|c| c.is_ascii_digit()).count();
             let n = b[from..from + digits].iter().fold(0, |n, &c| n * 10 + u32::from(c - b'0'));
             (digits > 0).then_some((n, from + digits))
         };
-        let (d, at) = number(0, 2).ok_or_else(invalid)?;
-        let sep = *b.get(at).filter(|&&c| c == b'-' || c == b'/').ok_or_else(invalid)?;
+        let (first, at) = number(0, 4).ok_or_else(invalid)?;
+        let year_first = at == 4;
+        if at == 3 {
+            return Err(invalid()); // three digits are neither a day nor a year
+        }
+        let separator = *b.get(at).filter(|&&c| sep(c)).ok_or_else(invalid)?;
         let (m, at) = number(at + 1, 2).ok_or_else(invalid)?;
-        if b.get(at) != Some(&sep) {
+        if b.get(at) != Some(&separator) {
             return Err(invalid());
         }
-        let (y, end) = number(at + 1, 4).ok_or_else(invalid)?;
-        if end != b.len() || end - at - 1 != 4 {
+        let (last, end) = number(at + 1, if year_first { 2 } else { 4 }).ok_or_else(invalid)?;
+        if end != b.len() || (!year_first && end - at - 1 != 4) {
             return Err(invalid());
         }
-        Self::checked(d, m, y, today)
+        if year_first { Self::checked(last, m, first, today) } else { Self::checked(first, m, last, today) }
     }
 
     fn checked(d: u32, m: u32, y: u32, today: Date) -> Result<Option<Self>, FieldError> {
@@ -584,18 +591,74 @@ pub fn check_external_ids(cell: &str) -> Result<(), FieldError> {
     let bad = |why: &str| FieldError::with(Code::InvalidExternalIds, why);
     let items = crate::json::parse_array_of_string_objects(s).map_err(|e| bad(&e))?;
     for (i, item) in items.iter().enumerate() {
-        for key in ["id", "idType", "provider", "operation"] {
-            match item.iter().find(|(k, _)| k == key) {
-                Some((_, v)) if !trim(v).is_empty() => {}
-                _ => return Err(bad(&format!("item {} has no \"{key}\"", i + 1))),
-            }
+        for key in ["id", "idType", "provider"] {
+            json_item_field(item, i, key).map_err(|why| bad(&why))?;
         }
-        let op = item.iter().find(|(k, _)| k == "operation").map(|(_, v)| trim(v)).unwrap_or_default();
+        let op = json_item_field(item, i, "operation").map_err(|why| bad(&why))?;
         if !["ADD", "EDIT", "REMOVE"].iter().any(|o| o.eq_ignore_ascii_case(op)) {
             return Err(bad(&format!("item {}: operation must be ADD, EDIT or REMOVE", i + 1)));
         }
     }
     Ok(())
+}
+
+/// `webPages`, as Sunbird holds a user's web pages: a JSON array of objects with a string `type` (Sunbird
+/// writes `fb`, `twitter`, `in`, …; any is accepted) and a `url` without blanks, e.g.
+/// `[{"type":"fb","url":"https://facebook.com/asha"}]`.
+pub fn check_web_pages(cell: &str) -> Result<(), FieldError> {
+    let s = trim(cell);
+    if s.is_empty() {
+        return Ok(());
+    }
+    let bad = |why: &str| FieldError::with(Code::InvalidWebPages, why);
+    let items = crate::json::parse_array_of_string_objects(s).map_err(|e| bad(&e))?;
+    for (i, item) in items.iter().enumerate() {
+        json_item_field(item, i, "type").map_err(|why| bad(&why))?;
+        let url = json_item_field(item, i, "url").map_err(|why| bad(&why))?;
+        if url.chars().any(char::is_whitespace) {
+            return Err(bad(&format!("item {}: a url has no blanks in it", i + 1)));
+        }
+    }
+    Ok(())
+}
+
+/// The trimmed, non-blank value of `key` in item `i` (0-based) of a JSON list cell, or why not.
+fn json_item_field<'o>(item: &'o crate::json::Object, i: usize, key: &str) -> Result<&'o str, String> {
+    match item.iter().find(|(k, _)| k == key).map(|(_, v)| trim(v)) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!("item {} has no \"{key}\"", i + 1)),
+    }
+}
+
+/// A phone's country code, as Sunbird's `countryCode` column holds it: 1 to 3 digits, not starting with 0,
+/// after an optional `+` or `00` (the international call prefix): `+91`, `91`, `0091`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CountryCode(u16);
+
+impl CountryCode {
+    pub const INDIA: CountryCode = CountryCode(91);
+
+    pub fn parse(cell: &str) -> Result<Option<Self>, FieldError> {
+        let s = trim(cell);
+        if s.is_empty() {
+            return Ok(None);
+        }
+        let digits = s.strip_prefix('+').or_else(|| s.strip_prefix("00")).unwrap_or(s).as_bytes();
+        match digits {
+            [b'1'..=b'9', rest @ ..] if rest.len() <= 2 && rest.iter().all(u8::is_ascii_digit) => {
+                Ok(Some(CountryCode(digits.iter().fold(0, |n, &d| n * 10 + u16::from(d - b'0')))))
+            }
+            _ => Err(FieldError::new(Code::InvalidCountryCode)),
+        }
+    }
+
+    pub fn is_india(self) -> bool {
+        self == Self::INDIA
+    }
+
+    pub fn as_u16(self) -> u16 {
+        self.0
+    }
 }
 
 /// Free text (position, location, profileSummary): only a length limit.
@@ -691,16 +754,61 @@ mod tests {
     }
 
     #[test]
-    fn dates_lists_and_the_rest() {
+    fn dates_in_either_order_the_four_digit_year_allows() {
         let today = Date::new(2026, 11, 24).unwrap();
-        assert_eq!(Dob::parse("29-02-2024", today).unwrap().unwrap().date(), Date::new(2024, 2, 29).unwrap());
-        assert!(Dob::parse("1/2/1990", today).unwrap().is_some());
-        for bad in
-            ["29-02-2023", "31/04/2000", "2000-01-01", "01-01-1899", "1-1", "01-13-2000", "aa-bb-cccc", "01/01-2000"]
-        {
+        let date = |y, m, d| Date::new(y, m, d).unwrap();
+        for (cell, want) in [
+            ("12-10-1992", date(1992, 10, 12)),
+            ("1992-10-12", date(1992, 10, 12)),
+            ("12/10/1992", date(1992, 10, 12)),
+            ("1992/10/12", date(1992, 10, 12)),
+            ("1-2-1990", date(1990, 2, 1)),
+            ("1990-2-1", date(1990, 2, 1)),
+            (" 1990-02-01 ", date(1990, 2, 1)),
+            ("29-02-2024", date(2024, 2, 29)),
+            ("2024-02-29", date(2024, 2, 29)),
+            ("2000-02-29", date(2000, 2, 29)),
+            ("2026-11-24", today),
+        ] {
+            assert_eq!(Dob::parse(cell, today).unwrap().map(|d| d.date()), Some(want), "{cell}");
+        }
+        for bad in [
+            "29-02-2023",
+            "2023-02-29",
+            "1900-02-29",
+            "2026-02-30",
+            "31/04/2000",
+            "2000-04-31",
+            "2000-13-01",
+            "2000-00-10",
+            "2000-01-00",
+            "1899-12-31",
+            "01-01-1899",
+            "1-1",
+            "2000-1",
+            "01-13-2000",
+            "aa-bb-cccc",
+            "abcd-ef-gh",
+            "01/01-2000",
+            "2000/01-01",
+            "2000-01-011",
+            "20000-01-01",
+            "200-01-01",
+            "90-01-01",
+            "01-01-90",
+            "01.02.1990",
+            "1990.02.01",
+            "19900201",
+        ] {
             assert_eq!(code(Dob::parse(bad, today)), Some(Code::InvalidDate), "{bad}");
         }
         assert_eq!(code(Dob::parse("25-11-2026", today)), Some(Code::DateInFuture));
+        assert_eq!(code(Dob::parse("2026-11-25", today)), Some(Code::DateInFuture));
+        assert_eq!(Dob::parse("  ", today).unwrap(), None);
+    }
+
+    #[test]
+    fn lists_and_the_rest() {
         assert_eq!(Gender::parse("TRANSGENDER").unwrap(), Some(Gender::Transgender));
         assert_eq!(code(Gender::parse("m")), Some(Code::InvalidGender));
         assert_eq!(parse_bool("True").unwrap(), Some(true));
@@ -712,6 +820,48 @@ mod tests {
         assert!(e.param.unwrap().starts_with("\"Class 13\", \"Nursery\" — Class 1, Class 2"));
         let formula = |cell| starts_formula(trim(cell));
         assert!(formula(" =HYPERLINK(\"x\")") && formula("@SUM") && !formula("a=b"));
+    }
+
+    #[test]
+    fn country_codes() {
+        for (cell, want) in [("+91", 91), ("91", 91), ("0091", 91), (" +91 ", 91), ("+1", 1), ("1", 1), ("+880", 880)] {
+            assert_eq!(CountryCode::parse(cell).unwrap().map(CountryCode::as_u16), Some(want), "{cell}");
+        }
+        assert!(CountryCode::parse("+91").unwrap().unwrap().is_india());
+        assert!(!CountryCode::parse("+44").unwrap().unwrap().is_india());
+        assert_eq!(CountryCode::parse(" ").unwrap(), None);
+        for bad in [
+            "+", "00", "+0", "0", "091", "+091", "+0091", "1234", "+9 1", "+91-", "IN", "India", "++91", "=91",
+            "9.1E+01",
+        ] {
+            assert_eq!(code(CountryCode::parse(bad)), Some(Code::InvalidCountryCode), "{bad}");
+        }
+    }
+
+    #[test]
+    fn web_pages() {
+        for ok in [
+            r#"[{"type":"fb","url":"https://www.facebook.com/asha.devi"}]"#,
+            r#"[{"type":"fb","url":"https://facebook.com/a"},{"type":"twitter","url":"https://twitter.com/a"}]"#,
+            r#" [ { "url" : "https://example.in/asha" , "type" : "blog" } ] "#,
+            "[]",
+        ] {
+            assert!(check_web_pages(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            r#"[{"type":"fb"}]"#,
+            r#"[{"url":"https://facebook.com/a"}]"#,
+            r#"[{"type":"","url":"https://facebook.com/a"}]"#,
+            r#"[{"type":"fb","url":"https://facebook.com/asha devi"}]"#,
+            r#"{"type":"fb","url":"https://facebook.com/a"}"#,
+            r#"[{"type":"fb","url":"https://facebook.com/a"}"#,
+            r#"[{type:fb}]"#,
+            "https://facebook.com/a",
+        ] {
+            assert_eq!(code(check_web_pages(bad)), Some(Code::InvalidWebPages), "{bad}");
+        }
+        let e = check_web_pages(r#"[{"type":"fb","url":"x"},{"type":"in"}]"#).unwrap_err();
+        assert_eq!(e.param.as_deref(), Some("item 2 has no \"url\""));
     }
 
     #[test]

@@ -77,12 +77,16 @@ codes! {
     InvalidGender = "invalid_gender", Error;
     ExternalIdIncomplete = "external_id_incomplete", Error;
     InvalidExternalIds = "invalid_external_ids", Error;
+    InvalidCountryCode = "invalid_country_code", Error;
+    CountryCodeNotIndia = "country_code_not_india", Error;
+    InvalidWebPages = "invalid_web_pages", Error;
     DuplicateInFile = "duplicate_in_file", Error;
     // Found by the Worker against the tenant's users in D1, never by the file alone.
     AlreadyExists = "already_exists", Error;
     // Warnings: they do not block the upload.
     FormulaLike = "formula_like", Warning;
     PasswordInFile = "password_in_file", Warning;
+    IgnoredColumn = "ignored_column", Warning;
 }
 
 /// One problem found in the file.

@@ -66,7 +66,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             ProviderPhoneVerifiedPair => "Fill in provider and phoneVerified together, or leave both blank.",
             InvalidBoolean => "Write TRUE or FALSE.",
             UnknownValue => "Unknown value(s): {param}.",
-            InvalidDate => "Not a real date: write the date of birth as DD-MM-YYYY.",
+            InvalidDate => {
+                "Not a real date: write the date of birth as DD-MM-YYYY (12-10-1992) or YYYY-MM-DD (1992-10-12)."
+            }
             DateInFuture => "The date of birth is in the future.",
             InvalidGender => "Write Male, Female, Transgender or Other.",
             ExternalIdIncomplete => {
@@ -75,6 +77,11 @@ fn template(code: Code, locale: Locale) -> &'static str {
             InvalidExternalIds => {
                 "Write externalIds as a JSON list like [{\"id\":\"…\",\"idType\":\"…\",\"provider\":\"…\",\"operation\":\"ADD\"}]: {param}."
             }
+            InvalidCountryCode => "Not a country code: write +91 (or 91), or leave it blank.",
+            CountryCodeNotIndia => {
+                "enrol registers Indian mobile numbers only: the countryCode must be +91 (or 91), or blank."
+            }
+            InvalidWebPages => "Write webPages as a JSON list like [{\"type\":\"fb\",\"url\":\"https://…\"}]: {param}.",
             DuplicateInFile => "The same value is also on row {param}; each person needs their own.",
             AlreadyExists => "A user of this tenant already has this value; each person needs their own.",
             FormulaLike => {
@@ -83,6 +90,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             PasswordInFile => {
                 "A password in the file is readable by anyone who gets the file; leaving it blank sends a one-time password by SMS instead."
             }
+            IgnoredColumn => "\"{value}\" is a Sunbird column that enrol does not use: its cells are ignored.",
         },
         Locale::HiIn => match code {
             EmptyFile => "फ़ाइल खाली है। एक शीर्षक पंक्ति और हर व्यक्ति के लिए एक पंक्ति जोड़ें।",
@@ -114,7 +122,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             ProviderPhoneVerifiedPair => "provider और phoneVerified दोनों भरें, या दोनों खाली छोड़ें।",
             InvalidBoolean => "TRUE या FALSE लिखें।",
             UnknownValue => "अज्ञात मान: {param}।",
-            InvalidDate => "सही तारीख नहीं: जन्म तिथि DD-MM-YYYY के रूप में लिखें।",
+            InvalidDate => "सही तारीख नहीं: जन्म तिथि DD-MM-YYYY (12-10-1992) या YYYY-MM-DD (1992-10-12) के रूप में लिखें।",
             DateInFuture => "जन्म तिथि भविष्य में है।",
             InvalidGender => "Male, Female, Transgender या Other लिखें।",
             ExternalIdIncomplete => {
@@ -123,12 +131,18 @@ fn template(code: Code, locale: Locale) -> &'static str {
             InvalidExternalIds => {
                 "externalIds को JSON सूची के रूप में लिखें, जैसे [{\"id\":\"…\",\"idType\":\"…\",\"provider\":\"…\",\"operation\":\"ADD\"}]: {param}।"
             }
+            InvalidCountryCode => "यह देश कोड नहीं है: +91 (या 91) लिखें, या खाली छोड़ें।",
+            CountryCodeNotIndia => "enrol केवल भारतीय मोबाइल नंबर पंजीकृत करता है: countryCode +91 (या 91) हो, या खाली हो।",
+            InvalidWebPages => {
+                "webPages को JSON सूची के रूप में लिखें, जैसे [{\"type\":\"fb\",\"url\":\"https://…\"}]: {param}।"
+            }
             DuplicateInFile => "यही मान पंक्ति {param} में भी है; हर व्यक्ति का अपना होना चाहिए।",
             AlreadyExists => "इस टेनेंट के किसी उपयोगकर्ता के पास पहले से यही मान है; हर व्यक्ति का अपना होना चाहिए।",
             FormulaLike => "यह सेल = + - या @ से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।",
             PasswordInFile => {
                 "फ़ाइल में लिखा पासवर्ड फ़ाइल पाने वाला कोई भी पढ़ सकता है; खाली छोड़ने पर SMS से एक बार का पासवर्ड भेजा जाता है।"
             }
+            IgnoredColumn => "\"{value}\" Sunbird का कॉलम है जिसे enrol उपयोग नहीं करता: इसके सेल अनदेखे किए जाते हैं।",
         },
     }
 }
@@ -163,5 +177,13 @@ mod tests {
             }
         }
         assert_ne!(template(Code::Required, Locale::EnIn), template(Code::Required, Locale::HiIn));
+    }
+
+    #[test]
+    fn an_invalid_date_names_both_spellings_that_are_accepted() {
+        for locale in [Locale::EnIn, Locale::HiIn] {
+            let t = template(Code::InvalidDate, locale);
+            assert!(t.contains("DD-MM-YYYY") && t.contains("YYYY-MM-DD"), "{locale:?}: {t}");
+        }
     }
 }

@@ -7,12 +7,12 @@
 //! so their issues come last.
 
 use crate::config::Config;
-use crate::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
+use crate::fields::{self, CountryCode, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
 use crate::issue::{Code, Issue, Severity, shorten};
 use crate::json;
 use crate::messages::{Locale, message};
 use crate::reader::{Record, RecordReader};
-use crate::schema::{Column, valid_columns};
+use crate::schema::{Column, is_ignored_sunbird_column, valid_columns};
 use crate::seen::{Bits, Key, Kind, Seen};
 
 /// Bytes looked at before deciding whether the input is text at all.
@@ -214,6 +214,9 @@ fn looks_binary(head: &[u8]) -> bool {
         || head.contains(&0)
 }
 
+// `fields` keeps the columns a row gives as bits of a u32.
+const _: () = assert!(Column::ALL.len() <= u32::BITS as usize);
+
 struct Header {
     /// For each column of the sheet, where it is in the file (0-based cell index).
     index: [Option<usize>; Column::ALL.len()],
@@ -323,6 +326,11 @@ impl Checker {
                     header.index[c as usize] = Some(i);
                     header.order.push((i, c));
                 }
+                // Sunbird's own files carry these; they are not a mistake of the sheet, only nothing enrol
+                // uses, so the admin is told and may upload.
+                None if is_ignored_sunbird_column(name) => {
+                    self.file_issue(Code::IgnoredColumn, Some(r.line), Some(shorten(name)), None)
+                }
                 None => self.file_issue(Code::UnknownColumn, Some(r.line), Some(shorten(name)), Some(valid_columns())),
             }
         }
@@ -380,7 +388,8 @@ impl Checker {
         self.header = Some(header);
     }
 
-    /// Checks every cell of the row; returns the set of columns given (non-blank), one bit per column.
+    /// Checks every cell of the row; returns the set of columns given (non-blank), one bit per column
+    /// (bit `Column as usize`: a u32 holds them all, see the assertion below).
     /// The cells are read straight from the record: the whole record is known ASCII or checked as UTF-8 once (the common
     /// case), and a cell on its own only when that fails or a cell boundary splits a character.
     fn fields(&mut self, r: &Record<'_>, row: u64, header: &Header) -> u32 {
@@ -466,6 +475,21 @@ impl Checker {
                 Column::Dob => Dob::parse(v, today).map(drop),
                 Column::Gender => Gender::parse(v).map(drop),
                 Column::ExternalIds => fields::check_external_ids(v),
+                Column::WebPages => fields::check_web_pages(v),
+                // enrol's phones are Indian mobile numbers (`Phone`): a phone is read as Indian whatever the
+                // code beside it says. So a code other than India's is an error of its own, not a cue to read
+                // the phone some other way, and it is one whether or not the row gives a phone: such a row
+                // (or sheet) was made for a platform that reaches other countries. A well-formed code, even
+                // `+91`, is no formula.
+                Column::CountryCode => match CountryCode::parse(v) {
+                    Ok(Some(code)) => {
+                        if !code.is_india() {
+                            self.issue(row, line, c, Code::CountryCodeNotIndia, v, None);
+                        }
+                        continue;
+                    }
+                    r => r.map(drop),
+                },
                 Column::Position => fields::check_text(v, MAX_POSITION),
                 Column::Location => fields::check_text(v, MAX_LOCATION),
                 Column::ProfileSummary => fields::check_text(v, MAX_PROFILE_SUMMARY),
@@ -483,8 +507,11 @@ impl Checker {
             if let Err(e) = result {
                 self.field_error(row, line, c, v, e);
             }
-            // A phone spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
-            let phone_like = || c == Column::Phone && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b));
+            // A phone (or country code) spelled `+91 …` is a phone, not a formula, even when it is a wrong one.
+            let phone_like = || {
+                matches!(c, Column::Phone | Column::CountryCode)
+                    && v.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b))
+            };
             if fields::starts_formula(v) && !phone_like() {
                 self.issue(row, line, c, Code::FormulaLike, v, None);
             }
@@ -505,8 +532,11 @@ impl Checker {
             let c = if has(Column::UserName) { Column::UserName } else { Column::Phone };
             self.issue(row, line, c, Code::UserNameOrPhoneRequired, "", None);
         }
+        // The pair is a rule of files that carry both columns. Sunbird refuses a provider column from
+        // release 1.8 on, so its own files have phoneVerified alone: the rule would otherwise fire on every
+        // row and name a column the file does not have.
         let (provider, verified) = (filled(Column::Provider), filled(Column::PhoneVerified));
-        if provider != verified {
+        if has(Column::Provider) && has(Column::PhoneVerified) && provider != verified {
             let c = if provider { Column::PhoneVerified } else { Column::Provider };
             self.issue(row, line, c, Code::ProviderPhoneVerifiedPair, "", None);
         }

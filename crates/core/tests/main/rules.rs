@@ -333,6 +333,52 @@ pub const FIXTURES: &[Case] = &[
             cell(4, 5, "gender", "invalid_gender"),
         ],
     },
+    Case {
+        what: "a Sunbird 1.8+ file has phoneVerified but no provider column: no pair error on any row",
+        input: Input::File("sunbird_phone_verified_without_provider.csv"),
+        rows: 4,
+        want: &[],
+    },
+    Case {
+        what: "a Sunbird release's file: dob as yyyy-MM-dd (and the guide's DD-MM-YYYY), countryCode +91/91/0091/blank, lower-case dob, CRLF, blank trailing cells",
+        input: Input::File("sunbird_release_dob_iso_countrycode.csv"),
+        rows: 5,
+        want: &[],
+    },
+    Case {
+        what: "columns Sunbird knows but enrol does not use are one warning each on the header line; the file stays clean",
+        input: Input::File("sunbird_ignored_columns.csv"),
+        rows: 3,
+        want: &[
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+        ],
+    },
+    Case {
+        what: "webPages as Sunbird writes them (quoted JSON lists of type and url, one or two items, or empty) beside externalIds",
+        input: Input::File("sunbird_webpages_json.csv"),
+        rows: 4,
+        want: &[],
+    },
+    Case {
+        what: "a foreign or malformed countryCode, webPages that are no JSON list or lack a url, and an unknown column stay errors",
+        input: Input::File("sunbird_bad_countrycode_webpages_unknown_column.csv"),
+        rows: 5,
+        want: &[
+            file_at(1, "unknown_column"),
+            file_at(1, "ignored_column"),
+            cell(1, 2, "countryCode", "country_code_not_india"),
+            cell(2, 3, "countryCode", "invalid_country_code"),
+            cell(3, 4, "webPages", "invalid_web_pages"),
+            cell(4, 5, "webPages", "invalid_web_pages"),
+            cell(5, 6, "phone", "invalid_phone"),
+            cell(5, 6, "countryCode", "country_code_not_india"),
+        ],
+    },
 ];
 
 /// Fixtures with no fixed expectation here, and why.
@@ -385,6 +431,34 @@ pub const INLINE: &[Case] = &[
         input: Input::Text(concat!(h22!(), "Asha,,9876543210,,,,,,,,,,,,,,,,,,,\n")),
         rows: 1,
         want: &[],
+    },
+    Case {
+        what: "the template's 22 columns and Sunbird's countryCode and webPages are all accepted",
+        input: Input::Text(concat!(
+            "firstName,lastName,phone,email,userName,password,provider,phoneVerified,emailVerified,roles,position,grade,\
+             location,DOB,gender,language,profileSummary,subject,externalId,externalIds,externalIdType,externalIdProvider,\
+             countryCode,webPages\n",
+            "Asha,,9876543210,,,,,,,,,,,,,,,,,,,,+91,\n",
+        )),
+        rows: 1,
+        want: &[],
+    },
+    Case {
+        what: "Sunbird's columns that enrol does not use, in any case, are warnings; their cells are not checked",
+        input: Input::Text("firstName,phone,ORGEXTERNALID,UserType,USER_TYPE,channel\nAsha,9876543210,=x,,Teacher,\n"),
+        rows: 1,
+        want: &[
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+            file_at(1, "ignored_column"),
+        ],
+    },
+    Case {
+        what: "an unknown column stays an error beside an ignored Sunbird one",
+        input: Input::Text("firstName,phone,notes,orgId\nAsha,9876543210,x,o1\n"),
+        rows: 1,
+        want: &[file_at(1, "unknown_column"), file_at(1, "ignored_column")],
     },
     Case {
         what: "unnamed columns after the last (a spreadsheet's trailing commas) are ignored",
@@ -617,6 +691,33 @@ pub const INLINE: &[Case] = &[
             cell(7, 8, "phone", "invalid_phone"),
         ],
     },
+    Case {
+        what: "countryCode: +91, 91, 0091 and blank pass (no formula warning); another country's code is an error, malformed ones too",
+        input: Input::Text(concat!(
+            "firstName,phone,countryCode\n",
+            "A,9876543210,+91\n",
+            "B,9876543211,91\n",
+            "C,9876543212,0091\n",
+            "D,9876543213,\n",
+            "E,9876543214,+44\n",
+            "F,,+1\n",
+            "G,9876543216,IN\n",
+            "H,9876543217,+9 1\n",
+            "I,9876543218,091\n",
+            "J,98765,+91\n",
+        )),
+        rows: 10,
+        want: &[
+            cell(5, 6, "countryCode", "country_code_not_india"),
+            cell(6, 7, "phone", "phone_or_email_required"),
+            cell(6, 7, "phone", "user_name_or_phone_required"),
+            cell(6, 7, "countryCode", "country_code_not_india"),
+            cell(7, 8, "countryCode", "invalid_country_code"),
+            cell(8, 9, "countryCode", "invalid_country_code"),
+            cell(9, 10, "countryCode", "invalid_country_code"),
+            cell(10, 11, "phone", "invalid_phone"),
+        ],
+    },
     // Email and userName.
     Case {
         what: "emails: the usual forms pass, malformed ones fail, more than 128 characters is too long",
@@ -698,6 +799,18 @@ pub const INLINE: &[Case] = &[
             cell(2, 3, "provider", "provider_phone_verified_pair"),
         ],
     },
+    Case {
+        what: "phoneVerified without a provider column (Sunbird's files since 1.8) is no pair to complete",
+        input: Input::Text("firstName,phone,phoneVerified\nA,9876543210,TRUE\nB,9876543211,\n"),
+        rows: 2,
+        want: &[],
+    },
+    Case {
+        what: "provider without a phoneVerified column is no pair to complete either",
+        input: Input::Text("firstName,phone,provider\nA,9876543210,state\n"),
+        rows: 1,
+        want: &[],
+    },
     // Values from lists and formats.
     Case {
         what: "booleans: TRUE and FALSE in any case, blank allowed; anything else is invalid",
@@ -730,7 +843,7 @@ pub const INLINE: &[Case] = &[
         ],
     },
     Case {
-        what: "DOB: DD-MM-YYYY and DD/MM/YYYY, leap days, today; 31-02, 29-02 of a common year, ISO, 1899, dots are invalid; after today is in the future",
+        what: "DOB: DD-MM-YYYY, DD/MM/YYYY and Sunbird's YYYY-MM-DD, leap days, today; 31-02, 29-02 of a common year, 1899, dots, a two-digit year are invalid; after today is in the future",
         input: Input::Text(concat!(
             "firstName,phone,DOB\n",
             "A,9876543210,01-02-1990\n",
@@ -745,16 +858,24 @@ pub const INLINE: &[Case] = &[
             "J,9876543219,01.02.1990\n",
             "K,9876543220,25-11-2026\n",
             "L,9876543221,01/01/2027\n",
+            "M,9876543222,2024-02-29\n",
+            "N,9876543223,2026-02-30\n",
+            "O,9876543224,2023-02-29\n",
+            "P,9876543225,2026-11-25\n",
+            "Q,9876543226,01-02-90\n",
         )),
-        rows: 12,
+        rows: 17,
         want: &[
             cell(6, 7, "DOB", "invalid_date"),
             cell(7, 8, "DOB", "invalid_date"),
-            cell(8, 9, "DOB", "invalid_date"),
             cell(9, 10, "DOB", "invalid_date"),
             cell(10, 11, "DOB", "invalid_date"),
             cell(11, 12, "DOB", "date_in_future"),
             cell(12, 13, "DOB", "date_in_future"),
+            cell(14, 15, "DOB", "invalid_date"),
+            cell(15, 16, "DOB", "invalid_date"),
+            cell(16, 17, "DOB", "date_in_future"),
+            cell(17, 18, "DOB", "invalid_date"),
         ],
     },
     Case {
@@ -797,6 +918,25 @@ pub const INLINE: &[Case] = &[
             cell(2, 3, "externalIds", "invalid_external_ids"),
             cell(3, 4, "externalIds", "invalid_external_ids"),
             cell(4, 5, "externalIds", "invalid_external_ids"),
+        ],
+    },
+    Case {
+        what: "webPages: a JSON list of items with type and url passes; not a list, an item short of a key, a url with a blank fail",
+        input: Input::Text(concat!(
+            "firstName,phone,webPages\n",
+            "A,9876543210,\"[{\"\"type\"\":\"\"fb\"\",\"\"url\"\":\"\"https://www.facebook.com/a\"\"}]\"\n",
+            "B,9876543211,\"{\"\"type\"\":\"\"fb\"\",\"\"url\"\":\"\"https://www.facebook.com/b\"\"}\"\n",
+            "C,9876543212,\"[{\"\"type\"\":\"\"fb\"\"}]\"\n",
+            "D,9876543213,\"[{\"\"type\"\":\"\"fb\"\",\"\"url\"\":\"\"https://www.facebook.com/d d\"\"}]\"\n",
+            "E,9876543214,https://www.facebook.com/e\n",
+            "F,9876543215,[]\n",
+        )),
+        rows: 6,
+        want: &[
+            cell(2, 3, "webPages", "invalid_web_pages"),
+            cell(3, 4, "webPages", "invalid_web_pages"),
+            cell(4, 5, "webPages", "invalid_web_pages"),
+            cell(5, 6, "webPages", "invalid_web_pages"),
         ],
     },
     // Duplicates.
