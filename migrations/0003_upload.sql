@@ -72,7 +72,17 @@ CREATE TABLE outbox (
     provider_id    TEXT,
     created_at     INTEGER NOT NULL DEFAULT (unixepoch()),
     updated_at     INTEGER NOT NULL DEFAULT (unixepoch()),
-    enqueued_at    INTEGER
+    -- When the message may next be tried (epoch seconds): the cron sweep enqueues again what is overdue.
+    due_at         INTEGER NOT NULL DEFAULT (unixepoch())
+);
+-- The `log` provider's sent messages (local runs only: it exists so a person trying `make run` can follow
+-- the link; it is never used when deployed).
+CREATE TABLE sms_log (
+    outbox_id  INTEGER NOT NULL,
+    channel    TEXT NOT NULL,
+    recipient  TEXT NOT NULL,
+    body       TEXT NOT NULL,
+    at         INTEGER NOT NULL DEFAULT (unixepoch())
 );
 CREATE INDEX outbox_upload_state ON outbox (upload_id, state);
-CREATE INDEX outbox_state_updated ON outbox (state, updated_at);
+CREATE INDEX outbox_state_due ON outbox (state, due_at);

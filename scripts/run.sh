@@ -38,7 +38,17 @@ cat <<MSG
   demo tenant pb.demo (under the state tenant pb); SYSTEM administrator:
     user name:   admin
     password:    $password
+  SMS and emails are not sent: the `log` provider prints each one here (and keeps it in D1).
   Stop with Ctrl-C. Local data is kept in .enrol/d1.
 
 MSG
-exec wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false --log-level warn
+# wrangler dev does not fire cron triggers by itself: a loop calls the minute's sweep (outbox rows that never
+# reached the queue), as Cloudflare does when deployed.
+(
+  while sleep 60; do curl -fsS -o /dev/null "http://127.0.0.1:8787/__scheduled?cron=*+*+*+*+*" 2>/dev/null || true; done
+) &
+sweeper=$!
+trap 'kill $sweeper 2>/dev/null' EXIT
+# ENROL_LOCAL=1 is what lets the `log` provider work: it is never set when deployed.
+wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false --log-level warn \
+  --test-scheduled --var ENROL_LOCAL:1

@@ -58,7 +58,7 @@ export async function spawnApp(t, { vars = {} } = {}) {
   const persist = mkdtempSync(join(tmpdir(), 'enrol-d1-'));
   cpSync(await templateDb(), persist, { recursive: true });
   const args = ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--persist-to', persist,
-    '--show-interactive-dev-session=false'];
+    '--show-interactive-dev-session=false', '--test-scheduled'];
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);

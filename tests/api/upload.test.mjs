@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnApp } from '../helpers.mjs';
 import { USERS, assertError, login, post, rows, seedWorld } from './support.mjs';
-import { created, get, oneTimePassword, sheet, upload } from './upload_support.mjs';
+import { HELD, created, get, oneTimePassword, sheet, upload } from './upload_support.mjs';
 
 const THREE = sheet([
   ['Asha', 'Devi', '+91 98765-43210', '', '', '', 'GP_ADMIN,EMPLOYEE'],
@@ -16,7 +16,7 @@ const THREE = sheet([
 ]);
 
 test('a clean 3-row file creates 3 users with roles, one-time passwords and one outbox row each', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const r = await upload(app, tokens.gpDemo, THREE, { fileName: 'three people.csv' });
   assert.equal(r.status, 200, r.raw);
@@ -30,9 +30,11 @@ test('a clean 3-row file creates 3 users with roles, one-time passwords and one 
   assert.match(s.sha256, /^[0-9a-f]{64}$/);
   assert.match(s.createdAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.deepEqual(s.successResult.map((x) => [x.row, x.userName]), [[1, '9876543210'], [2, 'ravi.kumar'], [3, 'meena.k']]);
+  for (const x of s.successResult) assert.match(x.uuid, /^[0-9a-f-]{36}$/);
   // The password in row 3 is only a warning (it becomes a one-time password).
   assert.deepEqual(s.failureResult.map((i) => [i.row, i.column, i.code]), [[3, 'password', 'password_in_file']]);
   assert.deepEqual(s.sms, { queued: 3, sent: 0, delivered: 0, failed: 0 });
+  assert.deepEqual(s.successResult.map((x) => [x.message.channel, x.message.state]), [['sms', 'pending'], ['sms', 'pending'], ['email', 'pending']]);
 
   // Found by /user/_search with DIGIT's user model and their roles at the tenant.
   const found = await post(app, '/user/_search', { tenantId: 'pb.demo', uuid: s.successResult.map((x) => x.uuid) }, tokens.gpDemo);
@@ -90,7 +92,7 @@ test('a clean 3-row file creates 3 users with roles, one-time passwords and one 
   // The status route answers the same, and the tenant's list shows the upload.
   const again = await get(app, `/v1/upload/status/${s.processId}`, tokens.gpDemo);
   assert.equal(again.status, 200);
-  assert.deepEqual(again.body.successResult, s.successResult);
+  assert.deepEqual(again.body.successResult.map((x) => x.uuid), s.successResult.map((x) => x.uuid));
   const list = await get(app, '/v1/uploads?tenantId=pb.demo', tokens.gpDemo);
   assert.equal(list.status, 200, list.raw);
   assert.deepEqual(list.body.uploads.map((u) => u.processId), [s.processId]);
@@ -98,7 +100,7 @@ test('a clean 3-row file creates 3 users with roles, one-time passwords and one 
 });
 
 test('a file with one bad row creates nothing and is recorded as FAILED with every issue', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const before = await created(app);
   const bad = sheet([
@@ -120,7 +122,7 @@ test('a file with one bad row creates nothing and is recorded as FAILED with eve
 });
 
 test('a person who already exists in the tenant fails the whole upload, naming row and column', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const one = await upload(app, tokens.gpDemo, sheet([['Asha', 'Devi', '9876543210', 'asha@x.in', '', '', '']]));
   assert.equal(one.status, 200, one.raw);
@@ -147,7 +149,7 @@ test('a person who already exists in the tenant fails the whole upload, naming r
 });
 
 test('the same upload twice is one; the same key with other bytes is refused', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const a = await upload(app, tokens.gpDemo, THREE);
   assert.equal(a.status, 200, a.raw);
@@ -175,7 +177,7 @@ test('the same upload twice is one; the same key with other bytes is refused', a
 });
 
 test('two overlapping uploads at the same moment: one COMPLETED, the other FAILED naming the clash, nothing partial', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo', 'state']);
   for (let round = 0; round < 3; round++) {
     const shared = `98765432${40 + round}`;
@@ -197,7 +199,7 @@ test('two overlapping uploads at the same moment: one COMPLETED, the other FAILE
 });
 
 test('another tenant\'s administrator can neither upload into the tenant nor read its uploads; non-admins cannot upload', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo', 'gpOther', 'clerkDemo', 'state', 'sys']);
   const ok = await upload(app, tokens.gpDemo, THREE);
   assert.equal(ok.status, 200, ok.raw);
@@ -216,7 +218,7 @@ test('another tenant\'s administrator can neither upload into the tenant nor rea
 });
 
 test('a one-time password expires: the login says so in its own code, and the password cannot be changed with it', async (t) => {
-  const app = await spawnApp(t, { vars: { ONE_TIME_PASSWORD_SECONDS: '2' } });
+  const app = await spawnApp(t, { vars: { ...HELD, ONE_TIME_PASSWORD_SECONDS: '2' } });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const r = await upload(app, tokens.gpDemo, sheet([['Asha', '', '9876543210', '', 'asha.d', '', '']]));
   assert.equal(r.status, 200, r.raw);
@@ -234,7 +236,7 @@ test('a one-time password expires: the login says so in its own code, and the pa
 });
 
 test('tenants and upload configuration: the caller\'s subtree, inherited and raised limits, and who may change them', async (t) => {
-  const app = await spawnApp(t);
+  const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo', 'state', 'clerkDemo', 'gpOther']);
   const mine = await get(app, '/v1/tenants', tokens.state);
   assert.equal(mine.status, 200, mine.raw);

@@ -9,6 +9,16 @@ import { join } from 'node:path';
 import { ROOT } from '../helpers.mjs';
 import { rows } from './support.mjs';
 
+/**
+ * Vars that hold every welcome message in the outbox: the SMS provider is unreachable (a closed port) and the
+ * first retry is an hour away, so each row stays pending with its sealed credential for the test to read.
+ */
+export const HELD = {
+  SMS_PROVIDER: 'msg91', MSG91_API_URL: 'http://127.0.0.1:9/api/v5/flow', MSG91_AUTH_KEY: 'test-key',
+  EMAIL_PROVIDER: 'sendgrid', SENDGRID_API_URL: 'http://127.0.0.1:9', SENDGRID_API_KEY: 'test-key',
+  SMS_RETRY_BASE_SECONDS: '3600',
+};
+
 /** Parses the .dev.vars that scripts/setup.sh makes (the local secrets the Worker under test reads). */
 export function devVars() {
   const vars = {};

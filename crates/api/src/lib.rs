@@ -15,6 +15,7 @@ mod http;
 mod oauth;
 mod openapi;
 mod password;
+mod reissue;
 mod sms;
 mod tenants;
 mod upload;
@@ -23,13 +24,28 @@ mod users;
 use config::Settings;
 use db::Db;
 use error::ApiError;
-use worker::{Context, Env, Method, Request, Response, event};
+use worker::{Context, Env, MessageBatch, Method, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
     match route(req, &env, &ctx).await {
         Ok(r) => Ok(r),
         Err(e) => e.into_response(),
+    }
+}
+
+/// The SMS queue and its dead-letter queue: each message is one outbox id (see `sms`).
+#[event(queue)]
+async fn queue(batch: MessageBatch<i64>, env: Env, _ctx: Context) -> worker::Result<()> {
+    sms::consume(batch, env).await;
+    Ok(())
+}
+
+/// Every minute: the outbox rows that never reached the queue, or whose consumer died, go on it again.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if let Err(e) = sms::sweep(&env).await {
+        worker::console_error!("outbox sweep failed: {}", e.code);
     }
 }
 
@@ -47,6 +63,13 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, ApiEr
         // One Argon2id verification at the login's parameters, nothing else: the cost a login cannot avoid.
         enrol_password::verify_dummy("benchmark password");
         return Ok(Response::empty()?.with_status(204));
+    }
+    if let Some(code) = path.strip_prefix("/l/") {
+        return if method == Method::Get {
+            reissue::link(&Db::new(env)?, code).await
+        } else {
+            Err(ApiError::method_not_allowed())
+        };
     }
     if path.starts_with("/v1/") {
         return v1(req, env, ctx, &s, &path, method).await;
@@ -105,6 +128,18 @@ async fn v1(
         ["uploads"] => {
             allow(Method::Get)?;
             upload::list(req, &db).await
+        }
+        ["user", uuid, "reissue"] => {
+            allow(Method::Post)?;
+            reissue::reissue(req, env, ctx, &db, s, uuid).await
+        }
+        ["sms", "dlr", "msg91", secret] => {
+            allow(Method::Post)?;
+            sms::dlr::msg91(req, env, &db, secret).await
+        }
+        ["sms", "dlr", "twilio"] => {
+            allow(Method::Post)?;
+            sms::dlr::twilio(req, env, &db).await
         }
         _ => Err(ApiError::not_found()),
     }

@@ -1,23 +1,68 @@
-//! The SMS (and email) outbox: every message to a person is a row of `outbox`, written in the same D1 batch
-//! as what it announces, and sent through a Cloudflare Queue after that batch commits. A D1 write and a queue
-//! send are not atomic, so the row, not the queue message, is the truth: a message carries only the row's id.
+//! The outbox and its sender. Every message to a person is a row of `outbox`, written in the same D1 batch as
+//! what it announces, and carried by a Cloudflare Queue after that batch commits. A D1 write and a queue send
+//! are not atomic, so the row, not the queue message, is the truth: a message carries only the row's id, the
+//! consumer re-reads the row and never sends one a provider has already accepted, and a cron sweep enqueues
+//! again what is overdue (a Worker that died between the commit and the enqueue loses nothing).
+//!
+//! Delivery is at least once towards the provider only where it cannot be helped: a timeout after the request
+//! left is retried, and may deliver twice (neither MSG91 nor Twilio takes an idempotency key).
 
-use worker::{Env, Queue};
+pub mod dlr;
+mod provider;
+pub mod templates;
 
-/// The queue binding of the outbox (wrangler.toml).
+use crate::config::now_secs;
+use crate::credentials::Keys;
+use crate::db::{Db, int, text};
+use serde::Deserialize;
+use templates::{Kind, Vars};
+use worker::{Env, MessageBatch, MessageExt, Queue, QueueRetryOptionsBuilder};
+
+/// The queue binding of the outbox (wrangler.toml), and the dead-letter queue's name.
 pub const QUEUE: &str = "SMS_QUEUE";
+const DEAD_LETTERS: &str = "enrol-sms-dlq";
 /// At most this many messages per `send_batch` (the Queues limit).
 const SEND_BATCH: usize = 100;
+/// A row in `sending` longer than this is taken to belong to a consumer that died.
+const LEASE_SECS: u64 = 120;
 
 /// The associated data of an outbox row's sealed credential: a sealed value copied into another row does not open.
 pub fn credential_context(link_code: &str) -> String {
     format!("outbox:{link_code}")
 }
 
+fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
+    env.var(name).ok().and_then(|v| v.to_string().trim().parse().ok()).unwrap_or(default)
+}
+
+/// Retry timing: `SMS_RETRY_BASE_SECONDS` (30) doubled each attempt up to `SMS_RETRY_MAX_SECONDS` (1 hour),
+/// for `SMS_GIVE_UP_SECONDS` (24 hours) after the row was written.
+struct Timing {
+    base: u64,
+    max: u64,
+    give_up: u64,
+}
+
+impl Timing {
+    fn from_env(env: &Env) -> Self {
+        Self {
+            base: var_u64(env, "SMS_RETRY_BASE_SECONDS", 30),
+            max: var_u64(env, "SMS_RETRY_MAX_SECONDS", 3600).min(43_200),
+            give_up: var_u64(env, "SMS_GIVE_UP_SECONDS", 86_400),
+        }
+    }
+
+    fn delay(&self, attempts: i64) -> u64 {
+        let doubling = u32::try_from(attempts.clamp(1, 30) - 1).unwrap_or(0);
+        self.base.saturating_mul(1u64 << doubling).min(self.max)
+    }
+}
+
 /// After the commit, puts the ids on the queue without holding up the answer. A failure here loses nothing:
-/// the rows stay `pending`, and the cron sweep enqueues them again.
+/// the rows stay `pending`, and the cron sweep enqueues them again. `ENROL_TEST_SKIP_ENQUEUE=1` (tests
+/// only) skips it, as a Worker that died right after the commit would.
 pub fn enqueue_after_commit(env: &Env, ctx: &worker::Context, ids: Vec<i64>) {
-    if ids.is_empty() {
+    if ids.is_empty() || var_u64(env, "ENROL_TEST_SKIP_ENQUEUE", 0) == 1 {
         return;
     }
     let env = env.clone();
@@ -35,4 +80,191 @@ pub async fn enqueue(env: &Env, ids: &[i64]) -> worker::Result<()> {
         queue.send_batch(part.to_vec()).await?;
     }
     Ok(())
+}
+
+/// The cron sweep: every pending row that is overdue by `SMS_SWEEP_AFTER_SECONDS` (120), and every row left
+/// in `sending` by a consumer that died, goes on the queue again.
+pub async fn sweep(env: &Env) -> Result<usize, crate::error::ApiError> {
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let db = Db::new(env)?;
+    let now = now_secs() as i64;
+    let after = var_u64(env, "SMS_SWEEP_AFTER_SECONDS", 120) as i64;
+    // Claimed by moving due_at on, so that the next sweep does not take them again before the queue has.
+    let ids: Vec<Id> = db
+        .all(
+            "UPDATE outbox SET due_at = ?1 + ?2 WHERE id IN (
+               SELECT id FROM outbox WHERE (state = 'pending' AND due_at <= ?1 - ?2)
+                  OR (state = 'sending' AND updated_at <= ?1 - ?3) ORDER BY due_at LIMIT 5000)
+             RETURNING id",
+            &[int(now), int(after.max(1)), int(LEASE_SECS as i64)],
+        )
+        .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|i| i.id).collect();
+    enqueue(env, &ids).await?;
+    Ok(ids.len())
+}
+
+#[derive(Deserialize)]
+struct Row {
+    id: i64,
+    channel: String,
+    kind: String,
+    recipient: String,
+    locale: String,
+    link_code: Option<String>,
+    credential: Option<String>,
+    attempts: i64,
+    created_at: i64,
+    name: Option<String>,
+    user_name: Option<String>,
+}
+
+/// What became of one queue message.
+enum Next {
+    Ack,
+    RetryIn(u64),
+}
+
+/// The queue consumer: each message is one outbox id. Messages of a batch go out together; each is acked or
+/// retried on its own, and the handler never fails (a failed handler would retry the whole batch).
+pub async fn consume(batch: MessageBatch<i64>, env: Env) {
+    let Ok(db) = Db::new(&env) else {
+        batch.retry_all();
+        return;
+    };
+    let Ok(messages) = batch.messages() else {
+        batch.retry_all();
+        return;
+    };
+    if batch.queue() == DEAD_LETTERS {
+        for m in &messages {
+            let _ = give_up(&db, *m.body(), "the queue gave up on it after its retries").await;
+            m.ack();
+        }
+        return;
+    }
+    let keys = Keys::from_env(&env).ok();
+    let timing = Timing::from_env(&env);
+    let results =
+        futures_util::future::join_all(messages.iter().map(|m| deliver(&env, &db, keys.as_ref(), &timing, *m.body())))
+            .await;
+    for (m, next) in messages.iter().zip(results) {
+        match next {
+            Next::Ack => m.ack(),
+            Next::RetryIn(secs) => {
+                m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(secs as u32).build())
+            }
+        }
+    }
+}
+
+async fn give_up(db: &Db, id: i64, why: &str) -> Result<(), crate::error::ApiError> {
+    db.run(
+        "UPDATE outbox SET state = 'failed', last_error = ?2, credential = NULL, updated_at = unixepoch()
+         WHERE id = ?1 AND state IN ('pending', 'sending')",
+        &[int(id), text(why)],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Sends one outbox row, if it still needs sending.
+async fn deliver(env: &Env, db: &Db, keys: Option<&Keys>, timing: &Timing, id: i64) -> Next {
+    match try_deliver(env, db, keys, timing, id).await {
+        Ok(next) => next,
+        // D1 itself failed: try again soon; the row says what was done.
+        Err(e) => {
+            worker::console_error!("outbox {id}: {}", e.code);
+            Next::RetryIn(timing.base)
+        }
+    }
+}
+
+async fn try_deliver(
+    env: &Env,
+    db: &Db,
+    keys: Option<&Keys>,
+    timing: &Timing,
+    id: i64,
+) -> Result<Next, crate::error::ApiError> {
+    let now = now_secs() as i64;
+    // The claim: only a pending row (or one whose consumer died) is taken, and only by one consumer.
+    let row: Option<Row> = db
+        .first(
+            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
+             WHERE id = ?1 AND (state = 'pending' OR (state = 'sending' AND updated_at <= ?2 - ?3))
+             RETURNING id, channel, kind, recipient, locale, link_code, credential, attempts, created_at,
+               (SELECT name FROM users WHERE users.id = outbox.user_id) AS name,
+               (SELECT user_name FROM users WHERE users.id = outbox.user_id) AS user_name",
+            &[int(id), int(now), int(LEASE_SECS as i64)],
+        )
+        .await?;
+    let Some(row) = row else {
+        // Sent, delivered, failed, or another consumer holds it: nothing to do.
+        return Ok(Next::Ack);
+    };
+    let Some(kind) = Kind::parse(&row.kind) else {
+        give_up(db, id, "unknown message kind").await?;
+        return Ok(Next::Ack);
+    };
+    let secret = match (keys, &row.credential, &row.link_code) {
+        (Some(k), Some(sealed), Some(link)) => match k.open(sealed, &credential_context(link)) {
+            Ok(s) => s,
+            Err(_) => {
+                give_up(db, id, "the credential does not open with OUTBOX_KEY").await?;
+                return Ok(Next::Ack);
+            }
+        },
+        (None, _, _) => {
+            give_up(db, id, "OTP_PEPPER or OUTBOX_KEY is not configured").await?;
+            return Ok(Next::Ack);
+        }
+        _ => {
+            give_up(db, id, "the message has no credential to send").await?;
+            return Ok(Next::Ack);
+        }
+    };
+    let link = format!("{}/l/{}", provider::public_url(env), row.link_code.as_deref().unwrap_or(""));
+    let user = row.user_name.clone().unwrap_or_default();
+    let name = row.name.clone().unwrap_or_default();
+    let outgoing = provider::Outgoing {
+        outbox_id: row.id,
+        kind,
+        locale: &row.locale,
+        recipient: &row.recipient,
+        vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: 10 },
+    };
+    match provider::send(env, &row.channel, &outgoing, db).await {
+        provider::Outcome::Accepted(provider_id) => {
+            // Accepted: the credential is erased at once; it lives on only in the person's SMS.
+            db.run(
+                "UPDATE outbox SET state = 'sent', credential = NULL, provider_id = ?2, last_error = NULL,
+                   updated_at = unixepoch() WHERE id = ?1",
+                &[int(id), text(&provider_id)],
+            )
+            .await?;
+            Ok(Next::Ack)
+        }
+        provider::Outcome::Refused(why) => {
+            give_up(db, id, &why).await?;
+            Ok(Next::Ack)
+        }
+        provider::Outcome::Retry(why) => {
+            if now - row.created_at >= timing.give_up as i64 {
+                give_up(db, id, &format!("still failing after {} hours: {why}", timing.give_up / 3600)).await?;
+                return Ok(Next::Ack);
+            }
+            let delay = timing.delay(row.attempts);
+            db.run(
+                "UPDATE outbox SET state = 'pending', last_error = ?2, due_at = ?3, updated_at = unixepoch()
+                 WHERE id = ?1 AND state = 'sending'",
+                &[int(id), text(&why), int(now + delay as i64)],
+            )
+            .await?;
+            Ok(Next::RetryIn(delay))
+        }
+    }
 }

@@ -105,11 +105,16 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
         row: i64,
         uuid: String,
         user_name: String,
+        channel: Option<String>,
+        state: Option<String>,
+        error: Option<String>,
     }
+    // Each person with their latest welcome message: how it went, and why it failed.
     let made: Vec<Made> = db
         .all(
-            "SELECT upload_row AS row, uuid, user_name FROM users WHERE upload_id = ?1 ORDER BY upload_row
-             LIMIT ?2 OFFSET ?3",
+            "SELECT u.upload_row AS row, u.uuid, u.user_name, o.channel, o.state, o.last_error AS error
+             FROM users u LEFT JOIN outbox o ON o.id = (SELECT max(id) FROM outbox WHERE user_id = u.id AND kind = 'welcome')
+             WHERE u.upload_id = ?1 ORDER BY u.upload_row LIMIT ?2 OFFSET ?3",
             &[text(&u.process_id), int(limit), int(offset)],
         )
         .await?;
@@ -126,8 +131,13 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
     let failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
         .map_err(|e| ApiError::internal(format!("issues JSON: {e}")))?;
     let mut body = u.summary();
-    body["successResult"] =
-        made.iter().map(|m| json!({ "row": m.row, "uuid": m.uuid, "userName": m.user_name })).collect();
+    body["successResult"] = made
+        .iter()
+        .map(|m| {
+            json!({ "row": m.row, "uuid": m.uuid, "userName": m.user_name,
+                        "message": { "channel": m.channel, "state": m.state, "error": m.error } })
+        })
+        .collect();
     body["failureResult"] = failures;
     body["sms"] = json!({
         "queued": n(&["pending", "sending"]), "sent": n(&["sent"]), "delivered": n(&["delivered"]), "failed": n(&["failed"]),
