@@ -411,6 +411,11 @@ $('signout').addEventListener('click', async () => {
   chosenTenant = null;
   $('outcome').hidden = true;
   $('history').hidden = true;
+  // Signed out is as before signing in: the validator's default rules.
+  rulesAsked += 1;
+  rules = null;
+  $('rules').textContent = '';
+  if (current) check(current.file);
   $('username').focus();
 });
 
@@ -479,6 +484,8 @@ function updateUpload() {
 $('upload').addEventListener('click', async () => {
   if (!canUpload()) return;
   stopPolling();
+  outcome = null;
+  $('outcome').hidden = true; // an earlier result is not this upload's
   uploading = true;
   updateUpload();
   const { file, summary } = current;
