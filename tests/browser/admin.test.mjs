@@ -1,50 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnApp, enrol, DATA, ARTIFACTS } from '../helpers.mjs';
-import { launch } from './browser.mjs';
-
-/** Opens /admin and fails the test on any console error (a CSP violation would show there). */
-async function openAdmin(t) {
-  const app = await spawnApp(t);
-  const browser = await launch(t);
-  const context = await browser.newContext({ acceptDownloads: true });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
-  t.after(() => assert.deepEqual(problems, [], 'no console errors'));
-  const res = await page.goto(`${app.url}/admin`);
-  assert.equal(res.status(), 200);
-  return { page, res };
-}
-
-async function choose(page, fixture) {
-  await page.setInputFiles('#file', join(DATA, fixture));
-  await page.locator('#status').filter({ hasText: fixture }).filter({ hasNotText: /…/ }).waitFor({ timeout: 15_000 });
-}
-
-/** Drops the fixture on the drop zone, as an administrator drags a file from their desktop. */
-async function drop(page, fixture) {
-  const bytes = [...readFileSync(join(DATA, fixture))];
-  await page.evaluate(([name, bytes]) => {
-    const dt = new DataTransfer();
-    dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
-    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, [fixture, bytes]);
-  await page.locator('#status').filter({ hasText: fixture }).filter({ hasNotText: /…/ }).waitFor({ timeout: 15_000 });
-}
-
-async function tableRows(page) {
-  return page.locator('#issues tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
-}
-
-async function downloadText(page, selector) {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
-  return readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
-}
+import { enrol, DATA, ARTIFACTS } from '../helpers.mjs';
+import { openAdmin, choose, drop, tableRows, downloadText } from './admin-page.mjs';
 
 test('the admin page is served with a strict CSP and counts rows in Rust', async (t) => {
   const { page, res } = await openAdmin(t);
@@ -105,12 +64,13 @@ test('a dropped file with problems: every issue in the table, filter, issues CSV
   await page.screenshot({ path: join(ARTIFACTS, 'admin-issues-hindi.png'), fullPage: true });
 });
 
-test('a clean file enables the upload button', async (t) => {
+test('a clean file can be checked before signing in; uploading it waits for a sign-in', async (t) => {
   const { page } = await openAdmin(t);
   await choose(page, 'admin_clean_two_rows.csv');
   assert.equal(await page.locator('[data-testid=errors]').textContent(), '0');
-  assert.ok(await page.locator('#upload').isEnabled());
   assert.ok(await page.locator('#issues-box').isHidden());
+  assert.ok(await page.locator('#upload').isDisabled(), 'no upload without a sign-in');
+  assert.match(await page.locator('[data-testid=upload-hint]').textContent(), /Sign in as an administrator/);
 });
 
 test('Chromium gets the SIMD build; the plain build for browsers without SIMD is served and valid', async (t) => {

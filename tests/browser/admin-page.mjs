@@ -1,0 +1,112 @@
+// Driving /admin in Chromium: open it (failing the test on any console error, where a CSP violation shows),
+// choose or drop a fixture, sign in, read tables and downloads, and check a state of the page with axe-core at
+// a desktop and a phone width, keeping a screenshot of each.
+
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnApp, DATA, ARTIFACTS, ROOT } from '../helpers.mjs';
+import { launch } from './browser.mjs';
+
+export const WIDTHS = [1280, 360];
+const AXE = readFileSync(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Opens /admin of `app` (a fresh one when not given) in a context that keeps the page's CSP, and fails the test
+ * on any console error.
+ */
+export async function openAdmin(t, app) {
+  app ??= await spawnApp(t);
+  const browser = await launch(t);
+  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: WIDTHS[0], height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !expected(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  t.after(() => assert.deepEqual(problems, [], 'no console errors'));
+  const res = await page.goto(`${app.url}/admin`);
+  assert.equal(res.status(), 200);
+  return { app, page, res };
+}
+
+/**
+ * Chromium logs every answer with a 4xx status as a console error; the journeys below meet some on purpose
+ * (a refused login, a 403 for a non-administrator, a 401 for a revoked token, a 422 for a refused upload).
+ */
+function expected(text) {
+  return /Failed to load resource: the server responded with a status of (400|401|403|422)/.test(text);
+}
+
+/** Waits until the check of `name` is over (the status names the file and no longer ends in "…"). */
+export async function waitChecked(page, name) {
+  await page.locator('#status').filter({ hasText: name }).filter({ hasNotText: /…/ }).waitFor({ timeout: 15_000 });
+}
+
+export async function choose(page, fixture) {
+  await page.setInputFiles('#file', join(DATA, fixture));
+  await waitChecked(page, fixture);
+}
+
+/** Drops the fixture on the drop zone, as an administrator drags a file from their desktop. */
+export async function drop(page, fixture) {
+  const bytes = [...readFileSync(join(DATA, fixture))];
+  await page.evaluate(([name, bytes]) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], name, { type: 'text/csv' }));
+    document.getElementById('drop').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, [fixture, bytes]);
+  await waitChecked(page, fixture);
+}
+
+/** The text of every cell of a table's body, row by row. */
+export async function tableRows(page, selector = '#issues') {
+  return page.locator(`${selector} tbody tr`).evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].map((td) => td.textContent)));
+}
+
+export async function downloadText(page, selector) {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+  return readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+}
+
+/** Signs in through the form and waits until the page shows who is signed in, or the form's message. */
+export async function signIn(page, userName, password, tenantId = 'pb.demo') {
+  await page.fill('#username', userName);
+  await page.fill('#password', password);
+  await page.fill('#login-tenant', tenantId);
+  await page.click('#signin-button');
+  await page.waitForFunction(() => !document.getElementById('session').hidden
+    || document.querySelector('#signin-error.error')?.textContent, null, { timeout: 15_000 });
+}
+
+/**
+ * Runs axe-core on the page as it is, at every width of WIDTHS: no violation, nothing wider than the
+ * viewport at 360 px, and a screenshot `admin-<name>-<width>.png` for people to look at. axe is evaluated
+ * through the DevTools protocol, which the page's CSP does not govern, so the page keeps its real CSP.
+ */
+export async function checkState(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const before = page.viewportSize();
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.evaluate(AXE);
+  try {
+    for (const width of WIDTHS) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+      const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+        .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) })));
+      assert.deepEqual(violations, [], `axe-core finds no violation in state "${name}" at ${width} px`);
+      const wide = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        tables: [...document.querySelectorAll('.scroll')].filter((s) => s.offsetParent)
+          .map((s) => ({ region: s.getAttribute('aria-label'), scroll: s.scrollWidth, client: s.clientWidth })),
+      }));
+      assert.ok(wide.page <= width, `state "${name}": the page is ${wide.page} px wide in a ${width} px viewport`);
+      for (const tb of wide.tables) {
+        assert.ok(tb.scroll <= tb.client, `state "${name}" at ${width} px: "${tb.region}" is ${tb.scroll} px wide in ${tb.client} px`);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, `admin-${name}-${width}.png`), fullPage: true });
+    }
+  } finally {
+    await page.setViewportSize(before);
+  }
+}
