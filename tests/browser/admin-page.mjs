@@ -97,12 +97,16 @@ export async function checkState(page, name) {
       assert.deepEqual(violations, [], `axe-core finds no violation in state "${name}" at ${width} px`);
       const wide = await page.evaluate(() => ({
         page: document.documentElement.scrollWidth,
-        tables: [...document.querySelectorAll('.scroll')].filter((s) => s.offsetParent)
-          .map((s) => ({ region: s.getAttribute('aria-label'), scroll: s.scrollWidth, client: s.clientWidth })),
+        tables: [...document.querySelectorAll('.scroll')].filter((s) => s.offsetParent).map((s) => ({
+          region: s.getAttribute('aria-label'), role: s.getAttribute('role'), tabindex: s.getAttribute('tabindex'),
+          scroll: s.scrollWidth, client: s.clientWidth,
+        })),
       }));
       assert.ok(wide.page <= width, `state "${name}": the page is ${wide.page} px wide in a ${width} px viewport`);
       for (const tb of wide.tables) {
         assert.ok(tb.scroll <= tb.client, `state "${name}" at ${width} px: "${tb.region}" is ${tb.scroll} px wide in ${tb.client} px`);
+        // Should a table ever scroll, a keyboard reaches it: a named region in the tab order.
+        assert.deepEqual([tb.role, tb.tabindex, Boolean(tb.region)], ['region', '0', true], `the scroll region "${tb.region}"`);
       }
       await page.screenshot({ path: join(ARTIFACTS, `admin-${name}-${width}.png`), fullPage: true });
     }

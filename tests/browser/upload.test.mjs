@@ -228,3 +228,35 @@ test('an upload the server refuses (the people exist already) shows FAILED and e
   await page.locator('#uploads li').nth(1).waitFor({ timeout: 10_000 });
   await checkState(page, 'failed');
 });
+
+test("the page checks a file by the chosen tenant's rules, and finds what the Worker's upload finds", async (t) => {
+  const { app, page, tokens } = await world(t);
+  const auth = { authorization: `Bearer ${tokens.gpDemo}` };
+  const put = await app.fetch('/v1/tenant/pb.demo/upload-config', {
+    method: 'PUT', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify({ maxRows: 1, roles: ['EMPLOYEE'] }),
+  });
+  assert.equal(put.status, 200, await put.text());
+
+  // Before signing in the validator's defaults apply: the file is clean.
+  await choose(page, CLEAN);
+  assert.equal(await page.locator('[data-testid=errors]').textContent(), '0');
+
+  // pb.demo allows one row and the role EMPLOYEE only: row 2 is one too many, row 1's GP_ADMIN not allowed.
+  await signInAs(page, 'gpDemo');
+  await page.locator('[data-testid=rules]', { hasText: /at most 1 rows/ }).waitFor({ timeout: 15_000 });
+  await page.locator('#status').filter({ hasText: `${CLEAN} has errors` }).waitFor({ timeout: 15_000 });
+  assert.ok(await page.locator('#upload').isDisabled());
+  const inPage = (await downloadText(page, '#download-issues')).trimEnd().split('\r\n').slice(1)
+    .map((l) => l.split(',')).map((c) => `${c[0]}|${c[2]}|${c[3]}`).sort();
+  assert.ok(inPage.some((i) => i.includes('|roles|')), `a roles issue: ${inPage}`);
+  await checkState(page, 'tenant-rules');
+
+  const form = new FormData();
+  form.append('file', new Blob([readFileSync(join(DATA, CLEAN))], { type: 'text/csv' }), CLEAN);
+  form.append('tenantId', 'pb.demo');
+  form.append('userType', 'EMPLOYEE');
+  const res = await app.fetch('/v1/user/upload', { method: 'POST', body: form, headers: auth });
+  assert.equal(res.status, 422);
+  const byWorker = (await res.json()).failureResult.map((i) => `${i.row ?? ''}|${i.column ?? ''}|${i.code}`).sort();
+  assert.deepEqual(inPage, byWorker, 'the page and the Worker find the same issues in the same file');
+});
