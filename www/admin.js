@@ -314,15 +314,16 @@ function remember() {
 function showSignedIn(on) {
   $('signin').hidden = on;
   $('session').hidden = !on;
-  if (on) $('signin-error').textContent = '';
-  if (on) $('who').textContent = t().signedInAs(session.user.name ?? session.user.userName, session.user.userName, session.user.tenantId);
+  if (!on) return;
+  $('signin-error').textContent = '';
+  const { name, userName, tenantId } = session.user;
+  $('who').textContent = t().signedInAs(name ?? userName, userName, tenantId);
 }
 
 $('signin').addEventListener('submit', async (e) => {
   e.preventDefault();
   const button = $('signin-button');
   button.disabled = true;
-  $('signin-error').textContent = '';
   $('signin-error').className = 'muted';
   $('signin-error').textContent = t().signingIn;
   try {
