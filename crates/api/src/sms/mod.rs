@@ -175,9 +175,16 @@ async fn give_up(db: &Db, id: i64, why: &str) -> Result<(), crate::error::ApiErr
 async fn deliver(env: &Env, db: &Db, keys: Option<&Keys>, timing: &Timing, id: i64) -> Next {
     match try_deliver(env, db, keys, timing, id).await {
         Ok(next) => next,
-        // D1 itself failed: try again soon; the row says what was done.
+        // D1 itself failed (busy, say): hand the row back if this attempt holds it, and try again soon. A row
+        // that cannot even be handed back is taken up again when its lease runs out.
         Err(e) => {
             worker::console_error!("outbox {id}: {}", e.code);
+            let _ = db
+                .run(
+                    "UPDATE outbox SET state = 'pending', updated_at = unixepoch() WHERE id = ?1 AND state = 'sending'",
+                    &[int(id)],
+                )
+                .await;
             Next::RetryIn(timing.base)
         }
     }
