@@ -12,7 +12,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { createHmac } from 'node:crypto';
 import { spawnApp, enrol, ROOT } from '../helpers.mjs';
+import { devVars } from './upload_support.mjs';
 
 const SOURCE = JSON.parse(readFileSync(join(ROOT, 'crates', 'api', 'src', 'openapi.json'), 'utf8'));
 
@@ -30,7 +32,21 @@ const ROUTES = [
   'POST /user/users/_updatenovalidate',
   'POST /user/profile/_update',
   'POST /user/password/_update',
+  'GET /v1/tenants',
+  'GET /v1/tenant/{tenantId}/upload-config',
+  'PUT /v1/tenant/{tenantId}/upload-config',
+  'POST /v1/user/upload',
+  'GET /v1/upload/status/{processId}',
+  'GET /v1/uploads',
+  'POST /v1/user/{uuid}/reissue',
+  'POST /v1/sms/dlr/msg91/{secret}',
+  'POST /v1/sms/dlr/twilio',
+  'GET /l/{code}',
 ];
+/** Sample values for the documented paths' parameters (the checks below call every documented path). */
+const SAMPLE = { tenantId: 'pb.demo', processId: '00000000-0000-4000-8000-000000000000', uuid: '00000000-0000-4000-8000-000000000000',
+  secret: 'not-the-secret', code: 'AbCdEfGhJk' };
+const concrete = (path) => path.replace(/\{(\w+)\}/g, (_, k) => SAMPLE[k]);
 /** The routes whose body must be JSON (415 otherwise). */
 const JSON_ROUTES = ROUTES.filter((r) => r.startsWith('POST /user/') && !/oauth\/token|_logout|_details/.test(r))
   .map((r) => r.slice(5));
@@ -38,7 +54,15 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
 /** Statuses that only a broken server answers (D1 missing or failing); documented, never provoked. */
 const UNPROVOKED = new Set(['500', '503']);
 
+/** The documented path (a template such as /v1/upload/status/{processId}) that a concrete path matches. */
+function templateOf(doc, path) {
+  if (doc.paths[path]) return path;
+  return Object.keys(doc.paths).find((t) => t.includes('{') &&
+    new RegExp(`^${t.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{\w+\\?\}/g, '[^/]+')}$`).test(path));
+}
+
 const ADMIN_PASSWORD = 'openapi-Admin-Pass-1';
+const TWILIO_TOKEN = 'openapi-twilio-token';
 const TENANT = 'pb.demo';
 const OVER_1_MIB = 'x'.repeat((1 << 20) + 1);
 
@@ -79,6 +103,7 @@ function schemaChecker(doc) {
       response = doc.components.responses[response.$ref.split('/').pop()];
     }
     assert.ok(response?.description, `${at} has a description`);
+    if (/\/responses\/3\d\d$/.test(at)) return null; // a redirect has no body
     assert.ok(response.content?.['application/json']?.schema, `${at} documents an application/json schema`);
     return `${at}/content/application~1json/schema`;
   };
@@ -99,8 +124,9 @@ describe('GET /openapi.json against the real Worker', () => {
 
   /** The schema pointer for a real answer: its path and method must be documented with its status,
    *  or else be the document's 405 (path documented, method not) or 404 (path not documented). */
-  function answerPointer(method, path, status) {
+  function answerPointer(method, concretePath, status) {
     const m = method.toLowerCase();
+    const path = templateOf(doc, concretePath) ?? concretePath;
     const item = doc.paths[path];
     if (!item) {
       assert.equal(status, 404, `${method} ${path} is not documented, so it must answer 404`);
@@ -127,16 +153,19 @@ describe('GET /openapi.json against the real Worker', () => {
     if (json !== undefined) { h['content-type'] ??= 'application/json'; sent = JSON.stringify(json); }
     if (form !== undefined) { h['content-type'] ??= 'application/x-www-form-urlencoded'; sent = new URLSearchParams(form).toString(); }
     if (token) h.authorization = `Bearer ${token}`;
-    const res = await app.fetch(url, { method, headers: h, body: sent });
+    const init = { method, headers: h, body: sent, redirect: 'manual' };
+    if (sent instanceof ReadableStream) init.duplex = 'half';
+    const res = await app.fetch(url, init);
     const text = await res.text();
-    const path = url.split('?')[0];
+    const path = templateOf(doc, url.split('?')[0]) ?? url.split('?')[0];
     const where = `${method} ${url.length > 80 ? `${url.slice(0, 80)}…` : url}`;
     assert.notEqual(res.status, 500, `${where} answered 500: ${text}`);
     assert.equal(res.status, expected, `${where} answered ${res.status}, expected ${expected}: ${text.slice(0, 500)}`);
-    assert.match(res.headers.get('content-type') ?? '', /^application\/json/, `${where} answers JSON`);
-    const answer = method === 'HEAD' ? null : JSON.parse(text);
-    const pointer = answerPointer(method, path, res.status);
-    if (method !== 'HEAD') check(schemas.validator(pointer), answer, `${where} → ${res.status}`);
+    const redirect = res.status >= 300 && res.status < 400;
+    if (!redirect) assert.match(res.headers.get('content-type') ?? '', /^application\/json/, `${where} answers JSON`);
+    const answer = method === 'HEAD' || redirect ? null : JSON.parse(text);
+    const pointer = answerPointer(method, url.split('?')[0], res.status);
+    if (method !== 'HEAD' && !redirect) check(schemas.validator(pointer), answer, `${where} → ${res.status}`);
     seen.add(`${method} ${path} ${res.status}`);
     if (res.status === 200 && (json !== undefined || form !== undefined)) {
       const type = form !== undefined ? 'application/x-www-form-urlencoded' : 'application/json';
@@ -164,7 +193,7 @@ describe('GET /openapi.json against the real Worker', () => {
   }
 
   before(async () => {
-    app = await spawnApp(null);
+    app = await spawnApp(null, { vars: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
     const file = join(mkdtempSync(join(tmpdir(), 'enrol-openapi-')), 'seed.sql');
     const seed = enrol(['seed-sql', '--password', ADMIN_PASSWORD]);
     assert.equal(seed.status, 0, seed.stderr);
@@ -193,7 +222,13 @@ describe('GET /openapi.json against the real Worker', () => {
     assert.deepEqual([...documented].sort(), [...ROUTES].sort());
     const router = readFileSync(join(ROOT, 'crates', 'api', 'src', 'lib.rs'), 'utf8');
     const inRouter = new Set([...router.matchAll(/"(\/(?:user\/[^"]+|healthz|openapi\.json))"/g)].map((m) => m[1]));
-    assert.deepEqual([...inRouter].sort(), [...new Set(ROUTES.map((r) => r.split(' ')[1]))].sort(), 'the paths lib.rs routes');
+    const digit = ROUTES.map((r) => r.split(' ')[1]).filter((p) => !p.startsWith('/v1/') && !p.startsWith('/l/'));
+    assert.deepEqual([...inRouter].sort(), [...new Set(digit)].sort(), 'the paths lib.rs routes');
+    // enrol's own routes are matched by segments: each documented one has its arm in lib.rs.
+    for (const r of ROUTES.filter((x) => x.includes(' /v1/'))) {
+      const segments = r.split(' ')[1].slice(4).split('/').map((x) => (x.startsWith('{') ? '\\w+' : `"${x}"`));
+      assert.match(router, new RegExp(`\\[${segments.join(', ')}\\]`), `lib.rs routes ${r}`);
+    }
   });
 
   test('every schema compiles under strict ajv 2020-12, every operation documents JSON answers, and tokens are documented', () => {
@@ -206,7 +241,8 @@ describe('GET /openapi.json against the real Worker', () => {
       assert.ok(Object.keys(op.responses).length > 0);
       for (const status of Object.keys(op.responses)) {
         assert.match(status, /^[1-5][0-9]{2}$/, `${method} ${path}: explicit statuses only (no default)`);
-        schemas.validator(schemas.responsePointer(`/paths/${escape(path)}/${method}/responses/${status}`));
+        const pointer = schemas.responsePointer(`/paths/${escape(path)}/${method}/responses/${status}`);
+        if (pointer) schemas.validator(pointer);
       }
       for (const type of Object.keys(op.requestBody?.content ?? {})) {
         schemas.validator(`/paths/${escape(path)}/${method}/requestBody/content/${escape(type)}/schema`);
@@ -219,18 +255,21 @@ describe('GET /openapi.json against the real Worker', () => {
   });
 
   test('every documented path and method is served (never 404 or 405) with a documented answer', async () => {
-    for (const { path, method } of operations(doc)) {
+    for (const { path: template, method } of operations(doc)) {
       const M = method.toUpperCase();
-      if (M === 'GET') await call(M, path, 200);
+      const path = concrete(template);
+      if (template === '/l/{code}') await call(M, path, 302);
+      else if (template.startsWith('/v1/')) await call(M, path, 401, M === 'GET' ? {} : { json: {} });
+      else if (M === 'GET') await call(M, path, 200);
       else if (path === '/user/oauth/token') await call(M, path, 400, { form: {} });
       else await call(M, path, 401, { json: {} });
     }
   });
 
   test('a method a documented path does not list answers the documented 405, an unknown path the documented 404', async () => {
-    for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of ['get', 'post', 'put', 'delete', 'patch', 'head']) {
-        if (!item[method]) await call(method.toUpperCase(), path, 405);
+        if (!item[method]) await call(method.toUpperCase(), concrete(template), 405);
       }
     }
     await call('GET', '/user/no-such-route', 404);
@@ -409,6 +448,115 @@ describe('GET /openapi.json against the real Worker', () => {
     await post('/user/_details', 200, { token: one });
     await post('/user/_details', 401, { token: two });
     await login(u.userName, 'second long password');
+  });
+
+  /** An EMPLOYEE without an administrator's role, logged in. */
+  async function clerk() {
+    const password = 'a clerk long password';
+    const [u] = (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser({ password }) } })).user;
+    return (await login(u.userName, password)).access_token;
+  }
+
+  /** A multipart upload body (FormData: fetch adds the boundary and the length). */
+  function uploadForm(csv, fields = { tenantId: TENANT }) {
+    const f = new FormData();
+    f.append('file', new Blob([csv], { type: 'text/csv' }), 'people.csv');
+    for (const [k, v] of Object.entries(fields)) f.append(k, v);
+    return f;
+  }
+
+  test('/v1/tenants and /v1/tenant/{tenantId}/upload-config: every documented answer', async () => {
+    const tenants = await call('GET', '/v1/tenants', 200, { token: admin });
+    assert.deepEqual(tenants.tenants.map((t) => t.id), [TENANT]);
+    const other = await clerk();
+    await call('GET', '/v1/tenants', 403, { token: other });
+    const config = await call('GET', `/v1/tenant/${TENANT}/upload-config`, 200, { token: admin });
+    assert.equal(config.maxRows, 1000);
+    await call('GET', `/v1/tenant/${TENANT}/upload-config`, 403, { token: other });
+    await call('GET', '/v1/tenant/pb/upload-config', 404, { token: admin });
+    await call('GET', `/v1/tenant/${TENANT}/upload-config`, 401);
+    const put = (expected, opts) => call('PUT', `/v1/tenant/${TENANT}/upload-config`, expected, opts);
+    assert.equal((await put(200, { token: admin, json: { maxRows: 2000, grades: ['Class 1', 'Other'] } })).maxRows, 2000);
+    assert.deepEqual((await put(400, { token: admin, json: { maxRows: 0 } })).Errors[0].params, ['maxRows']);
+    await put(401, { json: { maxRows: 5 } });
+    await put(403, { token: other, json: { maxRows: 5 } });
+    await call('PUT', '/v1/tenant/pb/upload-config', 404, { token: admin, json: { maxRows: 5 } });
+    await put(413, { token: admin, body: OVER_1_MIB, headers: { 'content-type': 'application/json' } });
+    await put(415, { token: admin, body: 'maxRows=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await put(200, { token: admin, json: { maxRows: 1000 } });
+  });
+
+  test('POST /v1/user/upload, GET /v1/upload/status/{processId} and GET /v1/uploads: every documented answer', async () => {
+    const up = (expected, opts) => call('POST', '/v1/user/upload', expected, opts);
+    const csv = 'firstName,phone\nAsha,9812345670\nRavi,9812345671\n';
+    const done = await up(200, { token: admin, body: uploadForm(csv) });
+    assert.equal(done.status, 'COMPLETED');
+    assert.equal((await up(200, { token: admin, body: uploadForm(csv) })).processId, done.processId, 'answered again');
+    const failed = await up(422, { token: admin, body: uploadForm('firstName,phone\nMeena,12345\n') });
+    assert.equal(failed.failureResult[0].code, 'invalid_phone');
+    // text/csv, with the tenant in the query
+    const plain = await call('POST', `/v1/user/upload?tenantId=${TENANT}&fileName=gita.csv`, 200,
+      { token: admin, body: 'firstName,phone\nGita,9812345672\n', headers: { 'content-type': 'text/csv' } });
+    assert.equal(plain.fileName, 'gita.csv');
+    await up(400, { token: admin, body: uploadForm(csv, {}) });
+    await up(401, { body: uploadForm(csv) });
+    const other = await clerk();
+    await up(403, { token: other, body: uploadForm(csv) });
+    await up(403, { token: admin, body: uploadForm(csv, { tenantId: 'pb' }) });
+    await up(200, { token: admin, body: uploadForm('firstName,phone\nIsha,9812345674\n'), headers: { 'idempotency-key': 'k2' } });
+    await up(409, { token: admin, body: uploadForm('firstName,phone\nJai,9812345675\n'), headers: { 'idempotency-key': 'k2' } });
+    const chunks = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode(csv)); c.close(); } });
+    await up(411, { token: admin, body: chunks, headers: { 'content-type': 'text/csv' } });
+    const big = `firstName,phone\n${'A,9876543210\n'.repeat(170_000)}`;
+    await call('POST', `/v1/user/upload?tenantId=${TENANT}`, 413, { token: admin, body: big, headers: { 'content-type': 'text/csv' } });
+    await up(415, { token: admin, json: { tenantId: TENANT } });
+
+    const status = (id, expected, opts) => call('GET', `/v1/upload/status/${id}`, expected, opts);
+    assert.equal((await status(done.processId, 200, { token: admin })).counts.created, 2);
+    assert.equal((await status(`${failed.processId}?locale=hi_IN`, 200, { token: admin })).status, 'FAILED');
+    await status(`${done.processId}?offset=-1`, 400, { token: admin });
+    await status(done.processId, 401);
+    await status(SAMPLE.processId, 404, { token: admin });
+    await status(done.processId, 404, { token: other });
+
+    const list = await call('GET', `/v1/uploads?tenantId=${TENANT}&pageSize=2`, 200, { token: admin });
+    assert.equal(list.uploads.length, 2);
+    assert.ok(list.total >= 3);
+    await call('GET', '/v1/uploads', 400, { token: admin });
+    await call('GET', `/v1/uploads?tenantId=${TENANT}`, 401);
+    await call('GET', `/v1/uploads?tenantId=${TENANT}`, 403, { token: other });
+    await call('GET', '/v1/uploads?tenantId=pb', 404, { token: admin });
+  });
+
+  test('POST /v1/user/{uuid}/reissue, the delivery reports and GET /l/{code}: every documented answer', async () => {
+    const [withPhone] = (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser({ mobileNumber: '9876500011' }) } })).user;
+    const [noContact] = (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser() } })).user;
+    const re = (uuid, expected, opts) => call('POST', `/v1/user/${uuid}/reissue`, expected, opts);
+    assert.equal((await re(withPhone.uuid, 200, { token: admin })).channel, 'sms');
+    assert.equal((await re(noContact.uuid, 400, { token: admin })).Errors[0].code, 'NoContact');
+    await re(withPhone.uuid, 401);
+    await re(withPhone.uuid, 403, { token: await clerk() });
+    await re(SAMPLE.uuid, 404, { token: admin });
+
+    const secret = devVars().SMS_DLR_SECRET;
+    const msg91 = (s, expected, opts) => call('POST', `/v1/sms/dlr/msg91/${s}`, expected, opts);
+    const data = (reports) => ({ data: JSON.stringify(reports) });
+    assert.equal((await msg91(secret, 200, { form: data([{ requestId: 'r1', report: [{ status: '5', desc: 'SUBMITTED' }] }]) })).matched, 0);
+    await msg91(secret, 400, { form: { other: 'x' } });
+    await msg91('not-the-secret', 401, { form: data([]) });
+    await msg91(secret, 404, { json: { requestId: 'unknown', status: '1' } });
+    await msg91(secret, 413, { body: `data=${'x'.repeat(300_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await msg91(secret, 415, { body: 'data', headers: { 'content-type': 'text/plain' } });
+
+    const url = 'http://127.0.0.1:8787/v1/sms/dlr/twilio';
+    const sign = (p) => createHmac('sha1', TWILIO_TOKEN).update(url + Object.keys(p).sort().map((k) => k + p[k]).join('')).digest('base64');
+    const sent = { MessageSid: 'SM1', MessageStatus: 'sent' };
+    await call('POST', '/v1/sms/dlr/twilio', 200, { form: sent, headers: { 'x-twilio-signature': sign(sent) } });
+    const delivered = { MessageSid: 'SM-unknown', MessageStatus: 'delivered' };
+    await call('POST', '/v1/sms/dlr/twilio', 404, { form: delivered, headers: { 'x-twilio-signature': sign(delivered) } });
+    await call('POST', '/v1/sms/dlr/twilio', 401, { form: delivered });
+
+    await call('GET', '/l/AbCdEfGhJk', 302);
   });
 
   test('every JSON route answers the documented 415 for another content type and 413 for a body over 1 MiB', async () => {

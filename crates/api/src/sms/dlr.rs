@@ -95,10 +95,12 @@ pub async fn msg91(mut req: Request, env: &Env, db: &Db, secret: &str) -> Result
         }
         out
     };
-    let mut matched = 0;
+    // A report of a state on the way is acknowledged and ignored; a final one must be about a message of ours.
+    let (mut matched, mut finals) = (0, 0);
     for r in &reports {
         let status = r["status"].as_str().map(str::to_string).or_else(|| r["status"].as_i64().map(|n| n.to_string()));
         let Some(delivered) = status.as_deref().and_then(msg91_final) else { continue };
+        finals += 1;
         let request_id = r["requestId"].as_str().unwrap_or("");
         let outbox = r["CRQID"].as_str().and_then(|c| c.strip_prefix("enrol-")).and_then(|n| n.parse().ok());
         let why = format!("MSG91: {}", r["desc"].as_str().or(r["failedReason"].as_str()).unwrap_or("not delivered"));
@@ -106,7 +108,7 @@ pub async fn msg91(mut req: Request, env: &Env, db: &Db, secret: &str) -> Result
             matched += 1;
         }
     }
-    if matched == 0 && !reports.is_empty() {
+    if matched == 0 && finals > 0 {
         return Err(unknown());
     }
     http::ok_json(&json!({ "matched": matched }))
