@@ -126,12 +126,16 @@ test('a person who already exists in the tenant fails the whole upload, naming r
   const { tokens } = await seedWorld(t, app, ['gpDemo']);
   const one = await upload(app, tokens.gpDemo, sheet([['Asha', 'Devi', '9876543210', 'asha@x.in', '', '', '']]));
   assert.equal(one.status, 200, one.raw);
+  const api = await post(app, '/user/users/_createnovalidate', { user: { tenantId: 'pb.demo', type: 'EMPLOYEE', name: 'Api Made',
+    userName: 'api.made', mobileNumber: '9876543299', roles: [{ code: 'EMPLOYEE' }] } }, tokens.gpDemo);
+  assert.equal(api.status, 200, api.raw);
   const before = await created(app);
   const clash = sheet([
     ['Ravi', 'Kumar', '9876543211', '', '', '', ''],
     ['Asha', 'Again', '+91 98765 43210', '', '', '', ''], // the same phone, spelled otherwise
     ['Clerk', 'Two', '9876543213', 'ASHA@x.in', '', '', ''], // the same email in another case
     ['Clerk', 'Three', '9876543214', '', 'Clerk.Demo', '', ''], // an API-made user's userName
+    ['Api', 'Made', '9876543299', '', '', '', ''], // an API-made user's mobile number
   ]);
   const r = await upload(app, tokens.gpDemo, clash);
   assert.equal(r.status, 422, r.raw);
@@ -139,9 +143,10 @@ test('a person who already exists in the tenant fails the whole upload, naming r
     [2, 3, 'phone', 'already_exists', '9876543210'],
     [3, 4, 'email', 'already_exists', 'ASHA@x.in'],
     [4, 5, 'userName', 'already_exists', 'Clerk.Demo'],
+    [5, 6, 'phone', 'already_exists', '9876543299'],
   ]);
   assert.match(r.body.failureResult[0].message, /already has this value/);
-  assert.deepEqual(r.body.counts, { rows: 4, created: 0, failed: 3 });
+  assert.deepEqual(r.body.counts, { rows: 5, created: 0, failed: 4 });
   assert.deepEqual(await created(app), before, 'nothing was created');
   // The same people as CITIZENs are other users (DIGIT keeps user types apart).
   const citizens = await upload(app, tokens.gpDemo, sheet([['Asha', 'Devi', '9876543210', '', '', '', 'CITIZEN']]), { userType: 'CITIZEN' });
