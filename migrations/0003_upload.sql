@@ -86,3 +86,5 @@ CREATE TABLE sms_log (
 );
 CREATE INDEX outbox_upload_state ON outbox (upload_id, state);
 CREATE INDEX outbox_state_due ON outbox (state, due_at);
+-- A person's latest welcome message (the upload's status shows it for every row).
+CREATE INDEX outbox_user_kind ON outbox (user_id, kind);

@@ -93,6 +93,8 @@ export async function providerServer(t) {
     mode: (m) => { mode = m; },
     /** Requests that reached the server, answered or not (a `down` server resets them all). */
     hits: () => count,
+    /** Forgets what was received (between benchmark runs). */
+    reset: () => { received.length = 0; attempts.length = 0; seen.clear(); count = 0; },
     /** The Worker's vars that send every message here through `provider` (msg91 or twilio), with fast retries. */
     vars(provider = 'msg91', extra = {}) {
       return {
@@ -100,7 +102,7 @@ export async function providerServer(t) {
         MSG91_API_URL: `${url}/api/v5/flow`, MSG91_AUTH_KEY: MSG91_KEY,
         TWILIO_API_URL: url, TWILIO_ACCOUNT_SID: TWILIO_SID, TWILIO_AUTH_TOKEN: TWILIO_TOKEN, TWILIO_FROM: 'ENROLX',
         EMAIL_PROVIDER: 'sendgrid', SENDGRID_API_URL: url, SENDGRID_API_KEY: SENDGRID_KEY,
-        SMS_RETRY_BASE_SECONDS: '1', SMS_RETRY_MAX_SECONDS: '2', SMS_TIMEOUT_MS: '1000',
+        SMS_RETRY_BASE_SECONDS: '1', SMS_RETRY_MAX_SECONDS: '2', SMS_TIMEOUT_MS: '8000',
         ...extra,
       };
     },

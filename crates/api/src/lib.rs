@@ -74,6 +74,9 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, ApiEr
     if path.starts_with("/v1/") {
         return v1(req, env, ctx, &s, &path, method).await;
     }
+    if s.bench && path == "/__bench/upload-batch" && method == Method::Post {
+        return upload::bench_batch(req, env, &Db::new(env)?, &s).await;
+    }
     if !POST_ROUTES.contains(&path.as_str()) {
         return Err(ApiError::not_found());
     }

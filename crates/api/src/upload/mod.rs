@@ -145,3 +145,33 @@ pub async fn upload(
         }
     }
 }
+
+/// `POST /__bench/upload-batch?tenantId=…` (`ENROL_BENCH=1` only, never deployed): the bare batch of an
+/// upload, the baseline of its benchmark. The CSV's people are read without validation, checks against D1 or
+/// an answer built from D1, and the same rows (record, users, roles, identity keys, outbox, with their
+/// one-time passwords hashed and sealed) are written in one batch. Answers the batch's own time.
+pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    let keys = Keys::from_env(env)?;
+    let tenant =
+        req.url()?.query_pairs().find(|(k, _)| k == "tenantId").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let bytes = req.bytes().await?;
+    let today = crate::users::model::today();
+    let people = sheet::users(&bytes, today);
+    let record = store::Record {
+        process_id: auth::uuid_v4()?,
+        tenant_id: tenant,
+        user_type: UserType::Employee,
+        created_at: now_millis(),
+        created_by: "bench".into(),
+        file_name: "bench.csv".into(),
+        sha256: crate::credentials::hex(&Sha256::digest(&bytes)),
+        idempotency_key: auth::uuid_v4()?,
+        rows: people.len() as u64,
+        issues: Vec::new(),
+        failed_rows: 0,
+    };
+    let statements = store::statements(db, &keys, &record, &people, s)?;
+    let started = now_millis();
+    db.batch(statements).await?;
+    crate::http::ok_json(&serde_json::json!({ "rows": people.len(), "batchMs": now_millis() - started }))
+}

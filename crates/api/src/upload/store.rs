@@ -224,6 +224,34 @@ fn roles_of(p: &SheetUser, t: UserType) -> Vec<String> {
 
 /// Creates every person of a clean sheet, or none, in one batch.
 pub async fn create(db: &Db, keys: &Keys, r: &Record, people: &[SheetUser], s: &Settings) -> Result<Created, ApiError> {
+    let statements = statements(db, keys, r, people, s)?;
+    if let Err(e) = db.batch(statements).await {
+        let why = format!("{e:?}");
+        if why.contains("UNIQUE constraint failed: uploads.") {
+            return Ok(Created::SameKey);
+        }
+        if why.contains("UNIQUE constraint failed") || why.contains("PRIMARY KEY") {
+            return Ok(Created::Clash);
+        }
+        return Err(e);
+    }
+    #[derive(Deserialize)]
+    struct Id {
+        id: i64,
+    }
+    let ids: Vec<Id> = db.all("SELECT id FROM outbox WHERE upload_id = ?1 ORDER BY id", &[text(&r.process_id)]).await?;
+    Ok(Created::Done(ids.into_iter().map(|i| i.id).collect()))
+}
+
+/// The batch that creates every person of a clean sheet: the upload record, users, roles, identity keys and
+/// welcome messages (one-time passwords made, hashed and sealed here).
+pub fn statements(
+    db: &Db,
+    keys: &Keys,
+    r: &Record,
+    people: &[SheetUser],
+    s: &Settings,
+) -> Result<Vec<worker::D1PreparedStatement>, ApiError> {
     let expires = (now_secs() + s.one_time_password_secs) as i64;
     let mut users = Vec::with_capacity(people.len());
     let mut roles = Vec::with_capacity(people.len());
@@ -307,20 +335,5 @@ pub async fn create(db: &Db, keys: &Keys, r: &Record, people: &[SheetUser], s: &
             &[text(&part), pid.clone()],
         )?);
     }
-    if let Err(e) = db.batch(statements).await {
-        let why = format!("{e:?}");
-        if why.contains("UNIQUE constraint failed: uploads.") {
-            return Ok(Created::SameKey);
-        }
-        if why.contains("UNIQUE constraint failed") || why.contains("PRIMARY KEY") {
-            return Ok(Created::Clash);
-        }
-        return Err(e);
-    }
-    #[derive(Deserialize)]
-    struct Id {
-        id: i64,
-    }
-    let ids: Vec<Id> = db.all("SELECT id FROM outbox WHERE upload_id = ?1 ORDER BY id", &[pid]).await?;
-    Ok(Created::Done(ids.into_iter().map(|i| i.id).collect()))
+    Ok(statements)
 }
