@@ -129,6 +129,11 @@ async function sms() {
 }
 
 const up = await uploads();
+if (process.argv[3]) {
+  const r = up[process.argv[3]];
+  console.log(`${process.argv[3]} rows: upload ${f(r.up)} ms, bare ${f(r.bare)} ms (batch ${f(r.batch)} ms); runs ${r.all}`);
+  process.exit(0);
+}
 const s = await sms();
 const lines = [
   'Local Worker (wrangler dev, workerd, local D1, local queue) on 127.0.0.1; files from `enrol gen --error-rate 0`;',
