@@ -96,7 +96,7 @@ pub async fn upload(
         };
     }
 
-    let mut core = config.to_core();
+    let mut core = config.to_core(s.mobile);
     core.max_issues = MAX_STORED_ISSUES;
     let (today, mobile) = (core.today, core.mobile);
     let mut validator = enrol_core::Validator::new(core);
