@@ -30,7 +30,7 @@ test('an administrator creates a user with every DIGIT field; the answer masks A
   assert.equal(r.body.user.length, 1);
   assert.match(u.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(u.mobileNumber, '9876543210');
-  assert.equal(u.altContactNumber, '9876543211');
+  assert.equal(u.altContactNumber, '09876543211', 'DIGIT keeps the alternate contact number as text');
   assert.equal(u.gender, 'MALE');
   assert.equal(u.aadhaarNumber, 'XXXXXXXX1234');
   assert.equal(u.locale, 'hi_IN');
@@ -94,7 +94,7 @@ test('each invalid create is refused with the field named and changes nothing', 
     tokens.state)).status, 200);
 });
 
-test('four concurrent creates of one userName: exactly one is created, the others get DIGIT's DuplicateUserNameException (400), never a 500', async (t) => {
+test('four concurrent creates of one userName: exactly one is created, the others get DIGIT\'s DuplicateUserNameException (400), never a 500', async (t) => {
   const app = await spawnApp(t);
   const { tokens } = await seedWorld(t, app, ['gpDemo', 'state']);
   const answers = await Promise.all([tokens.gpDemo, tokens.state, tokens.gpDemo, tokens.state].map((tok) =>
@@ -201,7 +201,7 @@ test('profile update changes one\'s own name and email but ignores userName, typ
   const before = await snapshot(app);
   assertError(await post(app, PROFILE, { user: { id: ids.clerkDemo, name: 'Not Me' } }, tokens.citizenDemo), 400, 'UserProfileUpdateDeniedException',
     'someone else\'s id');
-  assertError(await post(app, PROFILE, { user: { uuid: USERS.clerkDemo.uuid, name: 'Not Me' } }, tokens.citizenDemo), 403,
+  assertError(await post(app, PROFILE, { user: { uuid: USERS.clerkDemo.uuid, name: 'Not Me' } }, tokens.citizenDemo), 400,
     'UserProfileUpdateDeniedException', 'someone else\'s uuid');
   assertError(await post(app, PROFILE, { user: { name: 'Bad\u0007Name' } }, tokens.citizenDemo), 400, 'InvalidField');
   assertError(await post(app, PROFILE, { user: { name: 'Nobody' } }), 401, 'Unauthorized');
@@ -221,7 +221,7 @@ test('a bulk create of 100 where the 100th is invalid answers 400 naming Users[9
   const before = await snapshot(app);
   const users = bulkUsers(100);
   users[99] = { ...users[99], mobileNumber: 'abc' };
-  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'InvalidField');
+  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'INVALID_MOBILE_NUMBER');
   assert.match(e.message, /^Users\[99\]\.mobileNumber: /);
   assert.deepEqual(e.params, ['Users[99].mobileNumber']);
   await assertUnchanged(app, before, 'a refused bulk create');
@@ -238,7 +238,7 @@ test('a bulk create where one user collides with an existing userName, or with a
   const twice = bulkUsers(100);
   twice[70] = newUser('bulk.4', 'pb.demo');
   twice[4] = newUser('BULK.4', 'pb.demo');
-  const e2 = assertError(await post(app, BULK, { Users: twice }, tokens.state), 400, 'InvalidField');
+  const e2 = assertError(await post(app, BULK, { Users: twice }, tokens.state), 400, 'DuplicateUserNameException');
   assert.equal(e2.message, 'Users[70].userName: the same as Users[4].userName');
   const ghost = bulkUsers(100);
   ghost[99] = newUser('ghost.role', 'pb.demo', { roles: [{ code: 'EMPLOYEE', tenantId: 'pb.ghost' }] });
