@@ -47,6 +47,12 @@ pub async fn digit_json<T: DeserializeOwned>(req: &mut Request, max: usize) -> R
         return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/json"));
     }
     let bytes = body(req, max).await?;
+    // serde would read a JSON array as a struct's fields in order; Jackson reads only an object as one.
+    if bytes.trim_ascii_start().first().is_some_and(|&b| b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok()
+    {
+        return Err(ApiError::bad_request("JsonMappingException", "The body must be a JSON object"));
+    }
     let mut de = serde_json::Deserializer::from_slice(&bytes);
     let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
     let value = value.map_err(|e| {
@@ -58,7 +64,9 @@ pub async fn digit_json<T: DeserializeOwned>(req: &mut Request, max: usize) -> R
             // serde's message says what was found and what was expected; it holds nothing internal.
             let mut err =
                 ApiError::bad_request("JsonMappingException", format!("Failed to parse field - {path}: {inner}"));
-            err.params.push(path);
+            if path != "." {
+                err.params.push(path);
+            }
             err
         }
     })?;
