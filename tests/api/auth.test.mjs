@@ -45,7 +45,7 @@ test('a wrong password, an unknown user and a wrong tenant all get the very same
   for (const [what, r] of [['wrong password', wrong], ['unknown user', unknown], ['wrong tenant', otherTenant]]) {
     const e = assertError(r, 400, 'InvalidCredentials', what);
     assert.equal(e.message, 'Invalid login credentials');
-    assert.equal(r.body.error, 'invalid_grant');
+    assert.equal(r.body.error, 'invalid_request', 'DIGIT\'s error for a failed password login');
   }
   assert.deepEqual(unknown.body, wrong.body);
   assert.deepEqual(otherTenant.body, wrong.body);
@@ -139,10 +139,10 @@ test('a password change: wrong or weak input changes nothing; then the old passw
   const other = (await login(app, 'clerk.demo')).body;
   const change = (body) => post(app, '/user/password/_update', body, mine.access_token);
   const before = await snapshot(app);
-  assertError(await change({ existingPassword: 'wrong-password-9', newPassword: 'a fresh passphrase' }), 400, 'InvalidPassword');
-  assertError(await change({ existingPassword: PASSWORD, newPassword: 'short' }), 400, 'InvalidField');
-  assertError(await change({ existingPassword: PASSWORD, newPassword: 'password123' }), 400, 'InvalidField');
-  assertError(await change({ existingPassword: PASSWORD }), 400, 'InvalidField');
+  assertError(await change({ existingPassword: 'wrong-password-9', newPassword: 'a fresh passphrase' }), 400, 'PasswordMismatchException');
+  assertError(await change({ existingPassword: PASSWORD, newPassword: 'short' }), 400, 'INVALID_PWD_LENGTH');
+  assertError(await change({ existingPassword: PASSWORD, newPassword: 'password123' }), 400, 'INVALID_PWD_PATTERN');
+  assertError(await change({ existingPassword: PASSWORD }), 400, 'InvalidLoggedInUserUpdatePasswordRequestException');
   assertError(await post(app, '/user/password/_update', { existingPassword: PASSWORD, newPassword: 'a fresh passphrase' }),
     401, 'Unauthorized');
   await assertUnchanged(app, before, 'a refused password change');

@@ -30,7 +30,7 @@ test('an administrator creates a user with every DIGIT field; the answer masks A
   assert.equal(r.body.user.length, 1);
   assert.match(u.uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   assert.equal(u.mobileNumber, '9876543210');
-  assert.equal(u.altContactNumber, '9876543211');
+  assert.equal(u.altContactNumber, '09876543211', 'DIGIT keeps the alternate contact number as text');
   assert.equal(u.gender, 'MALE');
   assert.equal(u.aadhaarNumber, 'XXXXXXXX1234');
   assert.equal(u.locale, 'hi_IN');
@@ -70,18 +70,18 @@ test('each invalid create is refused with the field named and changes nothing', 
   const { tokens } = await seedWorld(t, app, ['state']);
   const before = await snapshot(app);
   const cases = [
-    ['no user', {}, 400, 'InvalidField', 'user: required'],
-    ['no name', { user: newUser('asha.d', 'pb.demo', { name: '' }) }, 400, 'InvalidField', 'user.name: required'],
-    ['no userName for an EMPLOYEE', { user: newUser('') }, 400, 'InvalidField', 'user.userName: required'],
-    ['no type', { user: newUser('asha.d', 'pb.demo', { type: null }) }, 400, 'InvalidField', 'user.type: required'],
-    ['no roles for an EMPLOYEE', { user: newUser('asha.d', 'pb.demo', { roles: [] }) }, 400, 'InvalidField', 'user.roles: at least one role'],
-    ['a CITIZEN without a mobile number', { user: newUser('asha.d', 'pb.demo', { type: 'CITIZEN' }) }, 400, 'InvalidField', 'user.mobileNumber: required for a CITIZEN'],
-    ['a bad mobile number', { user: newUser('asha.d', 'pb.demo', { mobileNumber: '12345' }) }, 400, 'InvalidField', 'user.mobileNumber: '],
-    ['a common password', { user: newUser('asha.d', 'pb.demo', { password: 'password' }) }, 400, 'InvalidField', 'user.password: '],
+    ['no user', {}, 400, 'InvalidUserCreateException', 'user: required'],
+    ['no name', { user: newUser('asha.d', 'pb.demo', { name: '' }) }, 400, 'InvalidUserCreateException', 'user.name: required'],
+    ['no userName for an EMPLOYEE', { user: newUser('') }, 400, 'InvalidUserCreateException', 'user.userName: required'],
+    ['no type', { user: newUser('asha.d', 'pb.demo', { type: null }) }, 400, 'InvalidUserCreateException', 'user.type: required'],
+    ['no roles for an EMPLOYEE', { user: newUser('asha.d', 'pb.demo', { roles: [] }) }, 400, 'InvalidUserCreateException', 'user.roles: at least one role'],
+    ['a CITIZEN without a mobile number', { user: newUser('asha.d', 'pb.demo', { type: 'CITIZEN' }) }, 400, 'InvalidUserCreateException', 'user.mobileNumber: required for a CITIZEN'],
+    ['a bad mobile number', { user: newUser('asha.d', 'pb.demo', { mobileNumber: '12345' }) }, 400, 'INVALID_MOBILE_NUMBER', 'user.mobileNumber: '],
+    ['a common password', { user: newUser('asha.d', 'pb.demo', { password: 'password' }) }, 400, 'INVALID_PWD_PATTERN', 'user.password: '],
     ['a date of birth in the future', { user: newUser('asha.d', 'pb.demo', { dob: '01/01/2999' }) }, 400, 'InvalidField', 'user.dob: '],
     ['a tenant that does not exist', { user: newUser('asha.d', 'pb.nowhere') }, 400, 'InvalidTenant', 'user.tenantId: no such tenant'],
     ['a role in a tenant that does not exist', { user: newUser('asha.d', 'pb.demo', { roles: [{ code: 'EMPLOYEE', tenantId: 'pb.ghost' }] }) }, 400, 'InvalidTenant', 'user.roles'],
-    ['a userName taken in that tenant (case-insensitively)', { user: newUser('CLERK.Demo') }, 409, 'DuplicateUserName', 'user.userName'],
+    ['a userName taken in that tenant (case-insensitively)', { user: newUser('CLERK.Demo') }, 400, 'DuplicateUserNameException', 'user.userName'],
   ];
   for (const [what, body, status, code, message] of cases) {
     const e = assertError(await post(app, CREATE, body, tokens.state), status, code, what);
@@ -94,13 +94,13 @@ test('each invalid create is refused with the field named and changes nothing', 
     tokens.state)).status, 200);
 });
 
-test('four concurrent creates of one userName: exactly one is created, the others get 409, never a 500', async (t) => {
+test('four concurrent creates of one userName: exactly one is created, the others get DIGIT\'s DuplicateUserNameException (400), never a 500', async (t) => {
   const app = await spawnApp(t);
   const { tokens } = await seedWorld(t, app, ['gpDemo', 'state']);
   const answers = await Promise.all([tokens.gpDemo, tokens.state, tokens.gpDemo, tokens.state].map((tok) =>
     post(app, CREATE, { user: newUser('race.user', 'pb.demo', { password: 'a race for one name' }) }, tok)));
-  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409, 409, 409], answers.map((r) => r.raw.slice(0, 120)).join('\n'));
-  for (const r of answers.filter((a) => a.status === 409)) assertError(r, 409, 'DuplicateUserName');
+  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 400, 400, 400], answers.map((r) => r.raw.slice(0, 120)).join('\n'));
+  for (const r of answers.filter((a) => a.status === 400)) assertError(r, 400, 'DuplicateUserNameException');
   assert.deepEqual(await rows(app, "SELECT count(*) AS n FROM users WHERE user_name = 'race.user'"), [{ n: 1 }]);
 });
 
@@ -133,8 +133,8 @@ test('search filters by userName, mobileNumber, emailId, uuid, id, roleCodes, us
   await rows(app, "UPDATE users SET email_id = 'gp@example.org' WHERE user_name = 'gp.other'");
   assert.deepEqual(await find({ emailId: 'GP@example.org' }), ['gp.other']);
   for (const [q, field] of [[{ pageSize: 101 }, 'pageSize'], [{ pageSize: 0 }, 'pageSize'], [{ pageNumber: -1 }, 'pageNumber'],
-    [{ userType: 'ADMIN' }, 'userType'], [{ tenantId: '' }, 'tenantId'], [{ tenantId: 'PB' }, 'tenantId']]) {
-    const e = assertError(await post(app, SEARCH, { tenantId: 'pb', ...q }, tokens.state), 400, 'InvalidField', JSON.stringify(q));
+    [{ userType: 'ADMIN' }, 'userType'], [{ tenantId: '' }, 'tenantId']]) {
+    const e = assertError(await post(app, SEARCH, { tenantId: 'pb', ...q }, tokens.state), 400, 'InvalidUserSearchCriteriaException', JSON.stringify(q));
     assert.deepEqual(e.params, [field]);
   }
   assertError(await post(app, SEARCH, { tenantId: 'pb.nowhere' }, tokens.state), 400, 'InvalidTenant', 'unknown tenant');
@@ -166,15 +166,15 @@ test('an administrator updates a user: profile and mobile change, roles are repl
 
   const before = await snapshot(app);
   for (const [what, user, code] of [
-    ['an empty role list', { id: ids.clerkDemo, roles: [] }, 'InvalidField'],
+    ['an empty role list', { id: ids.clerkDemo, roles: [] }, 'InvalidUserUpdateException'],
     ['a bad email', { id: ids.clerkDemo, emailId: 'not an email' }, 'InvalidField'],
-    ['a bad mobile number', { id: ids.clerkDemo, mobileNumber: '555' }, 'InvalidField'],
-    ['neither id nor uuid', { name: 'Nobody' }, 'InvalidField'],
+    ['a bad mobile number', { id: ids.clerkDemo, mobileNumber: '555' }, 'INVALID_MOBILE_NUMBER'],
+    ['neither id nor uuid', { name: 'Nobody' }, 'InvalidUserUpdateException'],
     ['a role in a tenant that does not exist', { id: ids.clerkDemo, roles: [{ code: 'X', tenantId: 'pb.demo.ghost' }] }, 'InvalidTenant'],
   ]) {
     assertError(await post(app, UPDATE, { user }, tokens.gpDemo), 400, code, what);
   }
-  assertError(await post(app, UPDATE, { user: { id: 999999, name: 'Ghost' } }, tokens.gpDemo), 404, 'UserNotFound');
+  assertError(await post(app, UPDATE, { user: { id: 999999, name: 'Ghost' } }, tokens.gpDemo), 400, 'UserNotFoundException');
   await assertUnchanged(app, before, 'refused updates');
 });
 
@@ -199,10 +199,10 @@ test('profile update changes one\'s own name and email but ignores userName, typ
   assert.equal((await login(app, '9876500001')).status, 200, 'the old password still works');
 
   const before = await snapshot(app);
-  assertError(await post(app, PROFILE, { user: { id: ids.clerkDemo, name: 'Not Me' } }, tokens.citizenDemo), 403, 'Forbidden',
+  assertError(await post(app, PROFILE, { user: { id: ids.clerkDemo, name: 'Not Me' } }, tokens.citizenDemo), 400, 'UserProfileUpdateDeniedException',
     'someone else\'s id');
-  assertError(await post(app, PROFILE, { user: { uuid: USERS.clerkDemo.uuid, name: 'Not Me' } }, tokens.citizenDemo), 403,
-    'Forbidden', 'someone else\'s uuid');
+  assertError(await post(app, PROFILE, { user: { uuid: USERS.clerkDemo.uuid, name: 'Not Me' } }, tokens.citizenDemo), 400,
+    'UserProfileUpdateDeniedException', 'someone else\'s uuid');
   assertError(await post(app, PROFILE, { user: { name: 'Bad\u0007Name' } }, tokens.citizenDemo), 400, 'InvalidField');
   assertError(await post(app, PROFILE, { user: { name: 'Nobody' } }), 401, 'Unauthorized');
   await assertUnchanged(app, before, 'refused profile updates');
@@ -221,7 +221,7 @@ test('a bulk create of 100 where the 100th is invalid answers 400 naming Users[9
   const before = await snapshot(app);
   const users = bulkUsers(100);
   users[99] = { ...users[99], mobileNumber: 'abc' };
-  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'InvalidField');
+  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'INVALID_MOBILE_NUMBER');
   assert.match(e.message, /^Users\[99\]\.mobileNumber: /);
   assert.deepEqual(e.params, ['Users[99].mobileNumber']);
   await assertUnchanged(app, before, 'a refused bulk create');
@@ -233,19 +233,19 @@ test('a bulk create where one user collides with an existing userName, or with a
   const before = await snapshot(app);
   const users = bulkUsers(100);
   users[42] = newUser('GP.Demo');
-  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 409, 'DuplicateUserName');
+  const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'DuplicateUserNameException');
   assert.deepEqual(e.params, ['Users[42].userName']);
   const twice = bulkUsers(100);
   twice[70] = newUser('bulk.4', 'pb.demo');
   twice[4] = newUser('BULK.4', 'pb.demo');
-  const e2 = assertError(await post(app, BULK, { Users: twice }, tokens.state), 400, 'InvalidField');
+  const e2 = assertError(await post(app, BULK, { Users: twice }, tokens.state), 400, 'DuplicateUserNameException');
   assert.equal(e2.message, 'Users[70].userName: the same as Users[4].userName');
   const ghost = bulkUsers(100);
   ghost[99] = newUser('ghost.role', 'pb.demo', { roles: [{ code: 'EMPLOYEE', tenantId: 'pb.ghost' }] });
   assertError(await post(app, BULK, { Users: ghost }, tokens.state), 400, 'InvalidTenant', 'a role in an unknown tenant');
   const outside = bulkUsers(100);
   outside[99] = newUser('outsider', 'hr');
-  assertError(await post(app, BULK, { Users: outside }, tokens.state), 403, 'Forbidden', 'a tenant outside the caller\'s');
+  assertError(await post(app, BULK, { Users: outside }, tokens.state), 401, 'CustomException', 'a tenant outside the caller\'s');
   await assertUnchanged(app, before, 'refused bulk creates');
 });
 
@@ -257,7 +257,7 @@ test('a bulk create refuses 101 users and an empty list', async (t) => {
     const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'InvalidField', `${users.length} users`);
     assert.deepEqual(e.params, ['Users']);
   }
-  assertError(await post(app, BULK, {}, tokens.state), 400, 'InvalidField', 'no Users');
+  assertError(await post(app, BULK, {}, tokens.state), 400, 'InvalidUserCreateException', 'no Users');
   await assertUnchanged(app, before, 'refused bulk creates');
 });
 

@@ -64,9 +64,13 @@ impl Caller {
         self.is_admin() && in_subtree(&self.tenant_id, tenant)
     }
 
-    /// May create a user of this type: SYSTEM users only by SYSTEM callers.
+    /// May create a user of this type: SYSTEM users only by SYSTEM callers and by SUPERUSERs (whom DIGIT
+    /// grants every action).
     pub fn may_create_type(&self, t: UserType) -> bool {
-        self.is_admin() && (t != UserType::System || self.user_type == UserType::System)
+        self.is_admin()
+            && (t != UserType::System
+                || self.user_type == UserType::System
+                || self.roles.iter().any(|r| r == "SUPERUSER"))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Settings from wrangler.toml `[vars]` (and `--var` in tests), with DIGIT's defaults.
 
+use enrol_core::fields::MobileRule;
 use worker::Env;
 
 #[derive(Debug, Clone, Copy)]
@@ -18,6 +19,10 @@ pub struct Settings {
     /// limit is raised gets `UPLOAD_BYTES_PER_ROW` a row, up to `max_upload_bytes_cap`.
     pub max_upload_bytes: usize,
     pub max_upload_bytes_cap: usize,
+    /// Which numbers are mobile numbers, for the API and the upload alike (`MOBILE_DIGITS`, 10, and
+    /// `MOBILE_FIRST_DIGITS`, "6789": DIGIT 2.12's default; DIGIT 2.9 took any 10 digits, "0123456789").
+    /// An unusable setting falls back to the default.
+    pub mobile: MobileRule,
     /// `ENROL_BENCH=1` (benchmarks only, never deployed) adds `POST /__bench/argon2`.
     pub bench: bool,
 }
@@ -38,6 +43,11 @@ impl Settings {
             one_time_password_secs: var(env, "ONE_TIME_PASSWORD_SECONDS", 7 * 24 * 3600),
             max_upload_bytes: var(env, "MAX_UPLOAD_BYTES", 2 << 20),
             max_upload_bytes_cap: var(env, "MAX_UPLOAD_BYTES_CAP", 32 << 20),
+            mobile: MobileRule::new(
+                var(env, "MOBILE_DIGITS", MobileRule::DEFAULT.digits),
+                &var(env, "MOBILE_FIRST_DIGITS", MobileRule::DEFAULT.first_digits()),
+            )
+            .unwrap_or_default(),
             bench: var(env, "ENROL_BENCH", 0u8) == 1,
         }
     }

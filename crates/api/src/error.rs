@@ -34,6 +34,19 @@ impl ApiError {
         e
     }
 
+    /// A field failed, with DIGIT's code for it (`INVALID_MOBILE_NUMBER`, `InvalidUserCreateException`…).
+    pub fn digit_field(code: &'static str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        let mut e = Self::invalid_field(field, message);
+        e.code = code;
+        e
+    }
+
+    /// A DIGIT route that the caller's tenant or roles do not reach: DIGIT's gateway answers 401 with this
+    /// text (and its exception's name as the code), before the service sees the body.
+    pub fn not_authorized() -> Self {
+        Self::new(401, "CustomException", "You are not authorized to access this resource")
+    }
+
     pub fn unauthorized() -> Self {
         Self::new(401, "Unauthorized", "A valid access token is required")
     }

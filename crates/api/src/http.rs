@@ -39,6 +39,41 @@ pub async fn json<T: DeserializeOwned>(req: &mut Request, max: usize) -> Result<
     parse_json(&bytes)
 }
 
+/// A JSON body of a DIGIT route, read as DIGIT's Jackson reads it (see `lenient`): a body that is not JSON is
+/// `JsonParseException`, a value that cannot be converted `JsonMappingException` with the field's path in
+/// `params` (tracer's codes).
+pub async fn digit_json<T: DeserializeOwned>(req: &mut Request, max: usize) -> Result<T, ApiError> {
+    if !content_type(req).starts_with("application/json") {
+        return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/json"));
+    }
+    let bytes = body(req, max).await?;
+    // serde would read a JSON array as a struct's fields in order; Jackson reads only an object as one.
+    if bytes.trim_ascii_start().first().is_some_and(|&b| b != b'{')
+        && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok()
+    {
+        return Err(ApiError::bad_request("JsonMappingException", "The body must be a JSON object"));
+    }
+    let mut de = serde_json::Deserializer::from_slice(&bytes);
+    let value: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+    let value = value.map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::bad_request("JsonParseException", format!("The body is not JSON: {inner}"))
+        } else {
+            // serde's message says what was found and what was expected; it holds nothing internal.
+            let mut err =
+                ApiError::bad_request("JsonMappingException", format!("Failed to parse field - {path}: {inner}"));
+            if path != "." {
+                err.params.push(path);
+            }
+            err
+        }
+    })?;
+    de.end().map_err(|e| ApiError::bad_request("JsonParseException", format!("The body is not JSON: {e}")))?;
+    Ok(value)
+}
+
 /// An optional JSON body (`_logout`, `_details`, whose token may come in the header or the query instead):
 /// `T::default()` when the body is not JSON or is empty.
 pub async fn optional_json<T: DeserializeOwned + Default>(req: &mut Request, max: usize) -> Result<T, ApiError> {
@@ -77,10 +112,12 @@ pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }
 
-/// DIGIT's `RequestInfo`: only the token matters here.
+/// DIGIT's `RequestInfo`: only the token matters here (apiId, ver, ts, action, did, key, msgId, userInfo and
+/// the rest are read by nobody, so they may hold anything).
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestInfo {
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub auth_token: Option<String>,
 }
 

@@ -12,6 +12,7 @@ mod db;
 mod error;
 mod health;
 mod http;
+mod lenient;
 mod oauth;
 mod openapi;
 mod password;
@@ -116,7 +117,7 @@ async fn v1(
             tenants::list(req, &db).await
         }
         ["tenant", id, "upload-config"] => match method {
-            Method::Get => tenants::get_config(req, &db, id).await,
+            Method::Get => tenants::get_config(req, &db, s, id).await,
             Method::Put => tenants::put_config(req, &db, s, id).await,
             _ => Err(ApiError::method_not_allowed()),
         },

@@ -17,23 +17,25 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{D1PreparedStatement, Request, Response};
 
+// DIGIT's password login fails with Spring's base OAuth2Exception: `error` is `invalid_request`, and DIGIT's
+// UIs match on `error_description` ("Invalid login credentials", "Account locked"), so both are DIGIT's words.
 fn invalid_credentials() -> ApiError {
-    ApiError::bad_request("InvalidCredentials", "Invalid login credentials").with_oauth("invalid_grant")
+    ApiError::bad_request("InvalidCredentials", "Invalid login credentials").with_oauth("invalid_request")
 }
 
 fn locked() -> ApiError {
-    ApiError::bad_request("AccountLocked", "Account locked").with_oauth("invalid_grant")
+    ApiError::bad_request("AccountLocked", "Account locked").with_oauth("invalid_request")
 }
 
 /// A right one-time password past its time: the person asks for a new one (forgot password, or their
 /// administrator re-issues it). Not counted as a failed login: the credential was right.
 fn one_time_password_expired() -> ApiError {
     ApiError::bad_request("OneTimePasswordExpired", "The one-time password has expired; ask for a new one")
-        .with_oauth("invalid_grant")
+        .with_oauth("invalid_request")
 }
 
 fn inactive() -> ApiError {
-    ApiError::bad_request("AccountInactive", "Please activate your account").with_oauth("invalid_grant")
+    ApiError::bad_request("AccountInactive", "Please activate your account").with_oauth("invalid_request")
 }
 
 /// A user with their password hash: a login reads both in one query.

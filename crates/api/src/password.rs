@@ -13,12 +13,16 @@ use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
+/// DIGIT's `LoggedInUserUpdatePasswordRequest`; `userName`, `tenantId` and `type` are the token's here, so
+/// the body's are ignored.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UpdateRequest {
-    #[serde(default, rename = "RequestInfo")]
+    #[serde(default, rename = "RequestInfo", alias = "requestInfo")]
     request_info: RequestInfo,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     existing_password: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     new_password: Option<String>,
 }
 
@@ -31,21 +35,20 @@ struct HashRow {
 }
 
 pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let body: UpdateRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let body: UpdateRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
     let existing = body.existing_password.unwrap_or_default();
     let new = body.new_password.unwrap_or_default();
     let checked = match Password::parse(&new) {
         Ok(Some(p)) => p,
-        Ok(None) => return Err(ApiError::invalid_field("newPassword", "required")),
-        Err(e) => {
-            let why = match e.code {
-                enrol_core::Code::TooShort => format!("at least {} characters", Password::MIN_CHARS),
-                enrol_core::Code::TooLong => format!("at most {} characters", Password::MAX_CHARS),
-                _ => "this password is too common".to_string(),
-            };
-            return Err(ApiError::invalid_field("newPassword", why));
+        Ok(None) => {
+            return Err(ApiError::digit_field(
+                "InvalidLoggedInUserUpdatePasswordRequestException",
+                "newPassword",
+                "required",
+            ));
         }
+        Err(e) => return Err(crate::users::model::password_error("newPassword".into(), &e)),
     };
     let row: Option<HashRow> = db
         .first("SELECT uuid, password_hash, otp_hash, otp_expires_at FROM users WHERE id = ?1", &[int(caller.id)])
@@ -67,7 +70,8 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
         ));
     }
     if !ok {
-        return Err(ApiError::bad_request("InvalidPassword", "The existing password is wrong"));
+        // DIGIT's exception and words for a wrong existing password.
+        return Err(ApiError::bad_request("PasswordMismatchException", "Invalid username or password"));
     }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;
     db.batch(vec![

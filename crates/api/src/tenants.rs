@@ -11,6 +11,7 @@ use crate::error::ApiError;
 use crate::http;
 use crate::users::model::{today, valid_tenant_id};
 use enrol_core::config::{Allowed, DEFAULT_GRADES, DEFAULT_LANGUAGES, DEFAULT_ROLES, DEFAULT_SUBJECTS};
+use enrol_core::fields::MobileRule;
 use enrol_core::{Config, Date};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -51,9 +52,10 @@ impl Default for UploadConfig {
 }
 
 impl UploadConfig {
-    /// The validator's configuration, dated today.
-    pub fn to_core(&self) -> Config {
+    /// The validator's configuration, dated today, with the deployment's mobile number rule.
+    pub fn to_core(&self, mobile: MobileRule) -> Config {
         let mut c = Config::new(today());
+        c.mobile = mobile;
         c.max_rows = self.max_rows;
         c.roles = Allowed::new(self.roles.clone());
         c.grades = Allowed::new(self.grades.clone());
@@ -134,18 +136,21 @@ async fn managed(db: &Db, caller: &Caller, id: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn config_json(tenant: &str, c: &UploadConfig) -> serde_json::Value {
+/// The configuration as the page reads it; `mobileDigits` and `mobileFirstDigits` are the deployment's (not
+/// the tenant's), so that the page checks phones as the upload and the API do.
+fn config_json(tenant: &str, c: &UploadConfig, s: &Settings) -> serde_json::Value {
     json!({
         "tenantId": tenant, "maxRows": c.max_rows, "roles": c.roles, "grades": c.grades,
         "languages": c.languages, "subjects": c.subjects,
+        "mobileDigits": s.mobile.digits, "mobileFirstDigits": s.mobile.first_digits(),
     })
 }
 
 /// `GET /v1/tenant/{id}/upload-config`.
-pub async fn get_config(req: Request, db: &Db, tenant: &str) -> Result<Response, ApiError> {
+pub async fn get_config(req: Request, db: &Db, s: &Settings, tenant: &str) -> Result<Response, ApiError> {
     let caller = auth::require(db, auth::token_of(&req, None)).await?;
     managed(db, &caller, tenant).await?;
-    http::ok_json(&config_json(tenant, &upload_config(db, tenant).await?))
+    http::ok_json(&config_json(tenant, &upload_config(db, tenant).await?, s))
 }
 
 /// A change of the configuration: every field optional; what is given replaces the current value.
@@ -206,5 +211,5 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
         &[text(tenant), text(&stored), text(&caller.uuid)],
     )
     .await?;
-    http::ok_json(&config_json(tenant, &config))
+    http::ok_json(&config_json(tenant, &config, s))
 }

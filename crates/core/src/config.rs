@@ -2,6 +2,7 @@
 //! those of the upload guide (Sunbird) plus the DIGIT platform's roles.
 
 use crate::date::Date;
+use crate::fields::MobileRule;
 use crate::words::{lower, word_at};
 
 #[derive(Debug, Clone)]
@@ -12,6 +13,8 @@ pub struct Config {
     pub grades: Allowed,
     pub languages: Allowed,
     pub subjects: Allowed,
+    /// Which phone numbers are mobile numbers (digits, first digits): the deployment's setting.
+    pub mobile: MobileRule,
     /// Today, for "date of birth is not in the future". The caller reads its own clock (core has no I/O).
     pub today: Date,
     /// Issues kept in the report; past this only the counts grow (a broken 1,000,000-row file would
@@ -165,6 +168,7 @@ impl Config {
             grades: owned(DEFAULT_GRADES),
             languages: owned(DEFAULT_LANGUAGES),
             subjects: owned(DEFAULT_SUBJECTS),
+            mobile: MobileRule::DEFAULT,
             today,
             max_issues: 100_000,
         }

@@ -122,75 +122,147 @@ fn is_name_char(c: char) -> bool {
         || matches!(c as u32, 0x0300..=0x036F)
 }
 
-/// An Indian mobile number, normalised to its 10 digits.
+/// Which mobile numbers a deployment takes: how many digits, and which digits may come first. DIGIT 2.12's
+/// default (and enrol's) is 10 digits starting with 6 to 9; DIGIT 2.9 took any 10 digits. The browser, the
+/// upload and the API all check with the same rule (the Worker's `MOBILE_DIGITS`, `MOBILE_FIRST_DIGITS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MobileRule {
+    /// Digits of a national number, 4 to 15 (E.164's most).
+    pub digits: u8,
+    /// Bit d set: a number may begin with the digit d.
+    pub first: u16,
+}
+
+impl MobileRule {
+    /// 10 digits starting with 6, 7, 8 or 9.
+    pub const DEFAULT: MobileRule = MobileRule { digits: 10, first: 0b11_1100_0000 };
+    pub const MIN_DIGITS: u8 = 4;
+    pub const MAX_DIGITS: u8 = 15;
+
+    /// A rule from a digit count and the allowed first digits as text (`"6789"`); None when either is unusable.
+    pub fn new(digits: u8, first_digits: &str) -> Option<Self> {
+        let mut first = 0u16;
+        for b in first_digits.trim().bytes() {
+            if !b.is_ascii_digit() {
+                return None;
+            }
+            first |= 1 << (b - b'0');
+        }
+        ((Self::MIN_DIGITS..=Self::MAX_DIGITS).contains(&digits) && first != 0).then_some(MobileRule { digits, first })
+    }
+
+    #[inline(always)]
+    fn takes(self, national: &[u8]) -> bool {
+        national.len() == usize::from(self.digits)
+            && national[0].is_ascii_digit()
+            && self.first & (1 << (national[0] - b'0')) != 0
+    }
+
+    /// The allowed first digits as text, in order (`"6789"`).
+    pub fn first_digits(self) -> String {
+        (0..10u8).filter(|d| self.first & (1 << d) != 0).map(|d| char::from(b'0' + d)).collect()
+    }
+
+    /// The rule in words: `10 digits starting with 6-9`, `10 digits`.
+    pub fn describe(self) -> String {
+        let first = self.first_digits();
+        let n = self.digits;
+        if first.len() == 10 {
+            return format!("{n} digits");
+        }
+        let b = first.as_bytes();
+        let contiguous = b.windows(2).all(|w| w[1] == w[0] + 1);
+        let list = if contiguous && b.len() > 2 {
+            format!("{}-{}", b[0] as char, b[b.len() - 1] as char)
+        } else {
+            first.chars().map(String::from).collect::<Vec<_>>().join(", ")
+        };
+        format!("{n} digits starting with {list}")
+    }
+}
+
+impl Default for MobileRule {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A mobile number, normalised to its national digits (as many as the `MobileRule` says).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Phone([u8; 10]);
+pub struct Phone {
+    digits: [u8; MobileRule::MAX_DIGITS as usize],
+    len: u8,
+}
 
 impl Phone {
-    /// Accepts `+91 98765-43210`, `(0)9876543210`, `919876543210`…: spaces, hyphens, brackets and dots
-    /// go, then a `+91`, `91` or `0` prefix; what is left must be 10 digits starting with 6 to 9.
+    /// `parse_with` the default rule (10 digits starting with 6 to 9).
     pub fn parse(cell: &str) -> Result<Option<Self>, FieldError> {
+        Self::parse_with(cell, MobileRule::DEFAULT)
+    }
+
+    /// Accepts `+91 98765-43210`, `(0)9876543210`, `919876543210`…: spaces, hyphens, brackets and dots
+    /// go, then a `+91`, `91` or `0` prefix (only when the digits are that much longer than the rule's);
+    /// what is left must be the rule's number of digits, starting with one of its first digits.
+    pub fn parse_with(cell: &str, rule: MobileRule) -> Result<Option<Self>, FieldError> {
         let s = trim(cell);
         if s.is_empty() {
             return Ok(None);
         }
-        // Most cells are digits alone: the 10, or with a 0 or 91 before them.
+        let n = usize::from(rule.digits);
+        // Most cells are digits alone: the number, or with a 0 or 91 before it.
         let b = s.as_bytes();
         let national = match b {
-            [b'0', rest @ ..] if rest.len() == 10 => rest,
-            [b'9', b'1', rest @ ..] if rest.len() == 10 => rest,
+            [b'0', rest @ ..] if rest.len() == n => rest,
+            [b'9', b'1', rest @ ..] if rest.len() == n => rest,
             _ => b,
         };
-        if let Ok(national) = <[u8; 10]>::try_from(national)
-            && matches!(national[0], b'6'..=b'9')
-            && b.iter().all(u8::is_ascii_digit)
-        {
-            return Ok(Some(Phone(national)));
+        if rule.takes(national) && b.iter().all(u8::is_ascii_digit) {
+            return Ok(Some(Phone::from_digits(national)));
         }
         let invalid = || FieldError::new(Code::InvalidPhone);
-        let mut digits = [0u8; 12];
-        let mut n = 0;
+        let mut digits = [0u8; MobileRule::MAX_DIGITS as usize + 2];
+        let mut count = 0;
         let mut plus = false;
         for b in s.bytes() {
             match b {
                 b'0'..=b'9' => {
-                    if n == digits.len() {
+                    if count == digits.len() {
                         return Err(invalid());
                     }
-                    digits[n] = b;
-                    n += 1;
+                    digits[count] = b;
+                    count += 1;
                 }
                 b' ' | b'-' | b'(' | b')' | b'.' => {}
-                b'+' if n == 0 && !plus => plus = true,
+                b'+' if count == 0 && !plus => plus = true,
                 _ => return Err(invalid()),
             }
         }
-        let national: &[u8] = match (&digits[..n], plus) {
-            ([b'9', b'1', rest @ ..], _) if rest.len() == 10 => rest,
+        let national: &[u8] = match (&digits[..count], plus) {
+            ([b'9', b'1', rest @ ..], _) if rest.len() == n => rest,
             (_, true) => return Err(invalid()),
-            ([b'0', rest @ ..], false) if rest.len() == 10 => rest,
+            ([b'0', rest @ ..], false) if rest.len() == n => rest,
             (all, false) => all,
         };
-        match national {
-            [b'6'..=b'9', ..] if national.len() == 10 => {
-                let mut out = [0u8; 10];
-                out.copy_from_slice(national);
-                Ok(Some(Phone(out)))
-            }
-            _ => Err(invalid()),
-        }
+        if rule.takes(national) { Ok(Some(Phone::from_digits(national))) } else { Err(invalid()) }
     }
 
-    /// The 10 digits as a number: a compact key for finding duplicates.
+    /// `national`: ASCII digits, at most `MobileRule::MAX_DIGITS` (checked by the rule).
+    fn from_digits(national: &[u8]) -> Self {
+        let mut digits = [0u8; MobileRule::MAX_DIGITS as usize];
+        digits[..national.len()].copy_from_slice(national);
+        Phone { digits, len: national.len() as u8 }
+    }
+
+    /// The digits as a number: a compact key for finding duplicates (one rule, so one length, per sheet).
     pub fn as_u64(&self) -> u64 {
-        self.0.iter().fold(0, |acc, d| acc * 10 + u64::from(d - b'0'))
+        self.digits[..usize::from(self.len)].iter().fold(0, |acc, d| acc * 10 + u64::from(d - b'0'))
     }
 }
 
 impl AsRef<str> for Phone {
     fn as_ref(&self) -> &str {
         // Only ASCII digits are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or_default()
+        std::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or_default()
     }
 }
 
@@ -726,6 +798,34 @@ mod tests {
             assert_eq!(code(Phone::parse(bad)), Some(Code::InvalidPhone), "{bad}");
         }
         assert_eq!(Phone::parse("9876543210").unwrap().unwrap().as_u64(), 9_876_543_210);
+    }
+
+    #[test]
+    fn mobile_rules() {
+        // DIGIT 2.9: any 10 digits.
+        let any10 = MobileRule::new(10, "0123456789").unwrap();
+        for (input, want) in
+            [("1234567890", "1234567890"), ("+91 12345 67890", "1234567890"), ("0123456789", "0123456789")]
+        {
+            assert_eq!(Phone::parse_with(input, any10).unwrap().unwrap().as_ref(), want, "{input}");
+        }
+        assert_eq!(code(Phone::parse("1234567890")), Some(Code::InvalidPhone), "the default still refuses it");
+        assert_eq!(code(Phone::parse_with("123456789", any10)), Some(Code::InvalidPhone));
+        // Another length: 9 digits starting with 5 or 7.
+        let nine = MobileRule::new(9, "57").unwrap();
+        assert_eq!(Phone::parse_with("512345678", nine).unwrap().unwrap().as_ref(), "512345678");
+        assert_eq!(Phone::parse_with("+91 712345678", nine).unwrap().unwrap().as_u64(), 712_345_678);
+        assert_eq!(code(Phone::parse_with("612345678", nine)), Some(Code::InvalidPhone));
+        assert_eq!(code(Phone::parse_with("9876543210", nine)), Some(Code::InvalidPhone));
+        // Unusable settings.
+        for (n, first) in [(3, "6"), (16, "6"), (10, ""), (10, "6x"), (0, "1")] {
+            assert_eq!(MobileRule::new(n, first), None, "{n} {first}");
+        }
+        assert_eq!(MobileRule::new(10, "9876"), Some(MobileRule::DEFAULT));
+        assert_eq!(MobileRule::DEFAULT.first_digits(), "6789");
+        assert_eq!(MobileRule::DEFAULT.describe(), "10 digits starting with 6-9");
+        assert_eq!(any10.describe(), "10 digits");
+        assert_eq!(nine.describe(), "9 digits starting with 5, 7");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! is left out rather than reported (reporting is the validator's job).
 
 use crate::date::Date;
-use crate::fields::{self, Dob, Email, Gender, Password, PersonName, Phone, UserName};
+use crate::fields::{self, Dob, Email, Gender, MobileRule, Password, PersonName, Phone, UserName};
 use crate::reader::{Record, RecordReader};
 use crate::schema::Column;
 
@@ -78,9 +78,9 @@ impl SheetUser {
 }
 
 /// The people of a clean sheet, in row order. `today` is the validator's (dates of birth after it are left out).
-pub fn users(bytes: &[u8], today: Date) -> Vec<SheetUser> {
+pub fn users(bytes: &[u8], today: Date, mobile: MobileRule) -> Vec<SheetUser> {
     let mut reader = RecordReader::new();
-    let mut state = State { header: None, rows: 0, users: Vec::new(), today };
+    let mut state = State { header: None, rows: 0, users: Vec::new(), today, mobile };
     let mut on = |r: &Record<'_>| state.record(r);
     reader.push(bytes, &mut on);
     reader.finish(&mut on);
@@ -93,6 +93,7 @@ struct State {
     rows: u64,
     users: Vec<SheetUser>,
     today: Date,
+    mobile: MobileRule,
 }
 
 impl State {
@@ -125,7 +126,9 @@ impl State {
                 Column::LastName => {
                     last = PersonName::parse(v).ok().flatten().map_or_else(String::new, |n| n.as_ref().to_string())
                 }
-                Column::Phone => u.phone = Phone::parse(v).ok().flatten().map(|p| p.as_ref().to_string()),
+                Column::Phone => {
+                    u.phone = Phone::parse_with(v, self.mobile).ok().flatten().map(|p| p.as_ref().to_string())
+                }
                 Column::Email => u.email = Email::parse(v).ok().flatten().map(|e| e.as_ref().to_string()),
                 Column::UserName => u.user_name = UserName::parse(v).ok().flatten().map(|n| n.as_ref().to_string()),
                 // A password keeps its spaces: it is compared as typed.
@@ -166,7 +169,7 @@ mod tests {
                    Asha, Devi ,+91 98765-43210,Asha@Example.in,,\"gp_admin, EMPLOYEE\",05-03-1990,female,Class 1\r\n\
                    \r\n\
                    राम,,,ram@x.in,Ram.K,,,,\r\n";
-        let got = users(csv.as_bytes(), today());
+        let got = users(csv.as_bytes(), today(), MobileRule::DEFAULT);
         assert_eq!(got.len(), 2);
         let a = &got[0];
         assert_eq!((a.row, a.line), (1, 2));
@@ -183,13 +186,17 @@ mod tests {
         assert_eq!(r.login_id(), Some("Ram.K"));
         assert_eq!(r.keys()[1], (Column::UserName, "ram.k".to_string()));
         assert_eq!((a.locale(), r.locale()), ("en_IN", "en_IN"));
-        let hindi = users("firstName,phone,language\nA,9876543210,\" hindi , English\"\n".as_bytes(), today());
+        let hindi = users(
+            "firstName,phone,language\nA,9876543210,\" hindi , English\"\n".as_bytes(),
+            today(),
+            MobileRule::DEFAULT,
+        );
         assert_eq!(hindi[0].locale(), "hi_IN");
     }
 
     #[test]
     fn a_password_is_kept_as_typed() {
-        let got = users(b"firstName,phone,password\nA,9876543210, pass word 12 \n", today());
+        let got = users(b"firstName,phone,password\nA,9876543210, pass word 12 \n", today(), MobileRule::DEFAULT);
         assert_eq!(got[0].password.as_deref(), Some(" pass word 12 "));
     }
 }

@@ -166,6 +166,11 @@ impl Validator {
         Ok(())
     }
 
+    /// Replaces the mobile number rule (the deployment's setting, served in the upload configuration).
+    pub fn set_mobile_rule(&mut self, rule: crate::fields::MobileRule) {
+        self.check.config.mobile = rule;
+    }
+
     /// Makes room up front for a file of about `bytes` bytes. Optional; it saves the browser's memory, which
     /// keeps the high-water mark of a list that grew by doubling (the line of each row; the values kept to
     /// find duplicates grow by blocks).
@@ -438,7 +443,7 @@ impl Checker {
                     r => r.map(drop),
                 },
                 Column::Phone => {
-                    match Phone::parse(v) {
+                    match Phone::parse_with(v, self.config.mobile) {
                         Ok(Some(p)) => {
                             self.seen.add(Key::Phone(p.as_u64()), row);
                             continue; // a valid "+91…" is no formula

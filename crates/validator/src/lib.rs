@@ -38,6 +38,16 @@ impl Validator {
         self.inner.set_allowed(column, list).map_err(|e| JsError::new(&e))
     }
 
+    /// Replaces the mobile number rule with the upload configuration's `mobileDigits` and `mobileFirstDigits`
+    /// (e.g. 10 and "6789", the default).
+    #[wasm_bindgen(js_name = setMobileRule)]
+    pub fn set_mobile_rule(&mut self, digits: u8, first_digits: &str) -> Result<(), JsError> {
+        let rule = enrol_core::fields::MobileRule::new(digits, first_digits)
+            .ok_or_else(|| JsError::new("mobile rule: 4 to 15 digits and at least one first digit (0-9)"))?;
+        self.inner.set_mobile_rule(rule);
+        Ok(())
+    }
+
     /// Optional: the file's size in bytes, so that the list of row lines is sized once rather than grown.
     #[wasm_bindgen(js_name = reserveFor)]
     pub fn reserve_for(&mut self, bytes: f64) {

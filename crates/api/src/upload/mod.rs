@@ -96,9 +96,9 @@ pub async fn upload(
         };
     }
 
-    let mut core = config.to_core();
+    let mut core = config.to_core(s.mobile);
     core.max_issues = MAX_STORED_ISSUES;
-    let today = core.today;
+    let (today, mobile) = (core.today, core.mobile);
     let mut validator = enrol_core::Validator::new(core);
     validator.push(&upload.bytes);
     let report = validator.finish();
@@ -119,7 +119,7 @@ pub async fn upload(
         store::record_failed(db, &record).await?;
         return status::answer(db, &record.process_id, &req).await;
     }
-    let people = sheet::users(&upload.bytes, today);
+    let people = sheet::users(&upload.bytes, today, mobile);
     let clashes = store::clashes(db, &tenant, user_type, &people).await?;
     if !clashes.is_empty() {
         record.add_clashes(clashes);

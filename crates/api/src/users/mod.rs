@@ -8,7 +8,9 @@ use crate::config::Settings;
 use crate::db::{Db, boolean, int, opt_text, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, response_info};
-use model::{NewUser, Path, Profile, Role, UserInput, UserRow, parse_name, parse_roles, valid_tenant_id};
+use model::{
+    NewUser, Path, Profile, Role, RoleInput, UserInput, UserRow, parse_mobile, parse_name, parse_roles, valid_tenant_id,
+};
 use serde::Deserialize;
 use serde_json::json;
 use wasm_bindgen::JsValue;
@@ -38,21 +40,45 @@ macro_rules! select_users {
 /// Most users one bulk request may create (DIGIT's limit).
 pub const MAX_BULK: usize = 100;
 
+// egov-user's Jackson matches property names in any case: `RequestInfo` or `requestInfo`, `user` or `User`.
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct OneUserRequest {
-    #[serde(default)]
+    #[serde(default, alias = "requestInfo")]
     request_info: RequestInfo,
-    #[serde(rename = "user")]
+    #[serde(rename = "user", alias = "User")]
     user: Option<UserInput>,
 }
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 struct BulkRequest {
-    #[serde(default)]
+    #[serde(default, alias = "requestInfo")]
     request_info: RequestInfo,
+    #[serde(alias = "users")]
     users: Option<Vec<UserInput>>,
+}
+
+/// Whether the caller may create this user, from the request as sent, before any field is checked: a caller
+/// without the right learns nothing from validation errors. DIGIT's gateway answers these refusals (an action
+/// or a tenant out of the caller's reach) with 401.
+fn may_create(caller: &Caller, u: &UserInput) -> Result<(), ApiError> {
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
+    let tenant = given(&u.tenant_id);
+    let type_ok = given(&u.user_type).and_then(|t| UserType::parse(&t)).is_none_or(|t| caller.may_create_type(t));
+    let tenant_ok = tenant.as_deref().is_none_or(|t| caller.manages(t));
+    if !caller.is_admin() || !type_ok || !tenant_ok || !roles_reachable(caller, u.roles.as_deref()) {
+        return Err(ApiError::not_authorized());
+    }
+    Ok(())
+}
+
+/// Every role whose tenant is given is one of the caller's tenants (a role without one takes the user's).
+fn roles_reachable(caller: &Caller, roles: Option<&[RoleInput]>) -> bool {
+    roles
+        .unwrap_or_default()
+        .iter()
+        .all(|r| r.tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).is_none_or(|t| caller.manages(t)))
 }
 
 fn user_list_response(rows: &[UserRow]) -> Result<Response, ApiError> {
@@ -62,27 +88,37 @@ fn user_list_response(rows: &[UserRow]) -> Result<Response, ApiError> {
 
 /// `POST /user/users/_createnovalidate`: `{RequestInfo, user}`.
 pub async fn create_one(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let body: OneUserRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let body: OneUserRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
-    let input = body.user.ok_or_else(|| ApiError::invalid_field("user", "required"))?;
+    if !caller.is_admin() {
+        return Err(ApiError::not_authorized());
+    }
+    let input = body.user.ok_or_else(|| ApiError::digit_field(model::CREATE_REQUIRED, "user", "required"))?;
+    may_create(&caller, &input)?;
     let path = Path("user".into());
-    let user = NewUser::parse(&input, &path)?;
+    let user = NewUser::parse(&input, &path, s.mobile)?;
     let rows = create(db, &caller, vec![(user, path)]).await?;
     user_list_response(&rows)
 }
 
 /// `POST /user/users/v110/_create` (and `/user/users/_create`): `{RequestInfo, Users: [1..100]}`, all or none.
 pub async fn create_bulk(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let body: BulkRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let body: BulkRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
-    let inputs = body.users.ok_or_else(|| ApiError::invalid_field("Users", "required"))?;
+    if !caller.is_admin() {
+        return Err(ApiError::not_authorized());
+    }
+    let inputs = body.users.ok_or_else(|| ApiError::digit_field(model::CREATE_REQUIRED, "Users", "required"))?;
     if inputs.is_empty() || inputs.len() > MAX_BULK {
         return Err(ApiError::invalid_field("Users", format!("1 to {MAX_BULK} users")));
+    }
+    for input in &inputs {
+        may_create(&caller, input)?;
     }
     let mut users = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let path = Path(format!("Users[{i}]"));
-        users.push((NewUser::parse(input, &path)?, path));
+        users.push((NewUser::parse(input, &path, s.mobile)?, path));
     }
     let rows = create(db, &caller, users).await?;
     user_list_response(&rows)
@@ -96,25 +132,24 @@ struct Index {
 /// Creates every user, or none: rights, tenants and user names are checked first so that the error names
 /// the user, then one D1 batch inserts users and roles.
 async fn create(db: &Db, caller: &Caller, users: Vec<(NewUser, Path)>) -> Result<Vec<UserRow>, ApiError> {
-    for (u, path) in &users {
-        if !caller.may_create_type(u.user_type) {
-            return Err(ApiError::forbidden(format!("{}: you may not create {} users", path.0, u.user_type.as_str())));
-        }
-        if !caller.manages(&u.tenant_id) {
-            return Err(ApiError::forbidden(format!("{}.tenantId: outside your tenant", path.0)));
-        }
-        if let Some(r) = u.roles.iter().find(|r| !caller.manages(&r.tenant_id)) {
-            return Err(ApiError::forbidden(format!(
-                "{}.roles: tenant {} is outside your tenant",
-                path.0, r.tenant_id
-            )));
+    // Checked on the request already (`may_create`); again on the parsed users, which are what is stored.
+    for (u, _) in &users {
+        if !caller.may_create_type(u.user_type)
+            || !caller.manages(&u.tenant_id)
+            || u.roles.iter().any(|r| !caller.manages(&r.tenant_id))
+        {
+            return Err(ApiError::not_authorized());
         }
     }
     for (i, (u, path)) in users.iter().enumerate() {
         if let Some((_, first)) = users[..i].iter().find(|(o, _)| {
             o.tenant_id == u.tenant_id && o.user_type == u.user_type && o.user_name.eq_ignore_ascii_case(&u.user_name)
         }) {
-            return Err(path.err("userName", format!("the same as {}.userName", first.0)));
+            return Err(path.code(
+                "DuplicateUserNameException",
+                "userName",
+                format!("the same as {}.userName", first.0),
+            ));
         }
     }
     let keys: Vec<serde_json::Value> =
@@ -191,15 +226,18 @@ async fn missing_role_tenant(db: &Db, roles: &[&[Role]]) -> Result<Option<Missin
     .await
 }
 
+/// DIGIT's answer to a user name that is taken (400, as all of egov-user's refusals).
 fn duplicate(field: &str) -> ApiError {
-    let mut e = ApiError::new(409, "DuplicateUserName", format!("{field}: a user with this userName already exists"));
-    e.params.push(field.to_string());
-    e
+    ApiError::digit_field("DuplicateUserNameException", field, "a user with this userName already exists")
 }
 
 /// A UNIQUE failure inside a batch (a race with another request) is a conflict, not a fault.
 fn unique_to_conflict(e: ApiError) -> ApiError {
-    if e.status == 500 && format!("{e:?}").contains("UNIQUE constraint failed") { duplicate("userName") } else { e }
+    if e.status == 500 && format!("{e:?}").contains("UNIQUE constraint failed") {
+        duplicate("user.userName")
+    } else {
+        e
+    }
 }
 
 fn insert_user(
@@ -246,20 +284,37 @@ fn insert_role(db: &Db, uuid: &str, r: &Role) -> Result<worker::D1PreparedStatem
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SearchRequest {
-    #[serde(default, rename = "RequestInfo")]
+    #[serde(default, rename = "RequestInfo", alias = "requestInfo")]
     request_info: RequestInfo,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     tenant_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     user_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     mobile_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     email_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text_list")]
     uuid: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::lenient::int_list")]
     id: Option<Vec<i64>>,
+    #[serde(default, deserialize_with = "crate::lenient::text_list")]
     role_codes: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     user_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::bool")]
     active: Option<bool>,
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     page_size: Option<i64>,
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     page_number: Option<i64>,
+    /// Rows to skip; when given, it is used instead of `pageNumber × pageSize`.
+    #[serde(default, deserialize_with = "crate::lenient::int")]
+    offset: Option<i64>,
 }
+
+/// DIGIT's code for search criteria it cannot use.
+const BAD_CRITERIA: &str = "InvalidUserSearchCriteriaException";
 
 pub const MAX_PAGE_SIZE: i64 = 100;
 const DEFAULT_PAGE_SIZE: i64 = 20;
@@ -271,44 +326,45 @@ fn json_list<T: serde::Serialize>(v: &Option<Vec<T>>) -> JsValue {
 /// `POST /user/_search`: users of a tenant's subtree (administrators), or oneself (everyone else);
 /// active users unless `active` says otherwise; `pageNumber` counts from 0.
 pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let q: SearchRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let q: SearchRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, q.request_info.auth_token.as_deref())).await?;
-    let tenant = q
-        .tenant_id
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| ApiError::invalid_field("tenantId", "required"))?;
-    if !valid_tenant_id(tenant) {
-        return Err(ApiError::invalid_field("tenantId", "not a tenant id"));
-    }
+    let bad = |field: &str, why: &str| ApiError::digit_field(BAD_CRITERIA, field, why);
+    let tenant =
+        q.tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).ok_or_else(|| bad("tenantId", "required"))?;
+    // Rights before anything else is checked: an administrator's search outside their tenants is refused as
+    // DIGIT's gateway refuses it.
     let only_self = if caller.is_admin() {
         if !caller.manages(tenant) {
-            return Err(ApiError::forbidden("tenantId: outside your tenant"));
+            return Err(ApiError::not_authorized());
         }
         JsValue::NULL
     } else {
         int(caller.id)
     };
+    if !valid_tenant_id(tenant) {
+        return Err(bad("tenantId", "not a tenant id"));
+    }
     if !crate::tenants::exists(db, tenant).await? {
         return Err(ApiError::bad_request("InvalidTenant", "tenantId: no such tenant"));
     }
     let size = q.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
     if !(1..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(ApiError::invalid_field("pageSize", format!("1 to {MAX_PAGE_SIZE}")));
+        return Err(bad("pageSize", &format!("1 to {MAX_PAGE_SIZE}")));
     }
     let page = q.page_number.unwrap_or(0);
     if !(0..=1_000_000).contains(&page) {
-        return Err(ApiError::invalid_field("pageNumber", "0 or more"));
+        return Err(bad("pageNumber", "0 to 1000000"));
+    }
+    let offset = q.offset.unwrap_or(page * size);
+    if !(0..=100_000_000).contains(&offset) {
+        return Err(bad("offset", "0 to 100000000"));
     }
     let user_type = match q.user_type.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        Some(t) => Some(
-            UserType::parse(t)
-                .ok_or_else(|| ApiError::invalid_field("userType", "one of CITIZEN, EMPLOYEE, SYSTEM"))?,
-        ),
+        Some(t) => Some(UserType::parse(t).ok_or_else(|| bad("userType", "one of CITIZEN, EMPLOYEE, SYSTEM"))?),
         None => None,
     };
-    let mobile = q.mobile_number.as_deref().map(|m| match enrol_core::fields::Phone::parse(m) {
+    // A number is looked up as stored (normalised by the deployment's rule); anything else as given.
+    let mobile = q.mobile_number.as_deref().map(|m| match enrol_core::fields::Phone::parse_with(m, s.mobile) {
         Ok(Some(p)) => p.as_ref().to_string(),
         _ => m.trim().to_string(),
     });
@@ -341,7 +397,7 @@ pub async fn search(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
                 boolean(q.active.unwrap_or(true)),
                 only_self,
                 int(size),
-                int(page * size),
+                int(offset),
             ],
         )
         .await?;
@@ -374,31 +430,36 @@ fn profile_params(id: i64, p: &Profile, name: Option<&str>, by: &str) -> Vec<JsV
 /// `POST /user/users/_updatenovalidate`: an administrator changes a user of their subtree: profile, name,
 /// mobile number, roles (replaced when given), active, and accountLocked (false unlocks).
 pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let body: OneUserRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let body: OneUserRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
-    let input = body.user.ok_or_else(|| ApiError::invalid_field("user", "required"))?;
+    if !caller.is_admin() {
+        return Err(ApiError::not_authorized());
+    }
+    let input = body.user.ok_or_else(|| ApiError::digit_field("InvalidUserUpdateException", "user", "required"))?;
     if input.id.is_none() && input.uuid.is_none() {
-        return Err(ApiError::invalid_field("user.id", "id or uuid is required"));
+        return Err(ApiError::digit_field("InvalidUserUpdateException", "user.id", "id or uuid is required"));
     }
     let target = find(db, input.id, input.uuid.as_deref()).await?;
     // Not found and not yours answer alike, so an administrator cannot probe other tenants.
     let target = target
         .filter(|t| caller.manages(&t.tenant_id) && t.user_type().is_some_and(|ty| caller.may_create_type(ty)))
-        .ok_or_else(|| ApiError::new(404, "UserNotFound", "No such user in your tenant"))?;
+        .ok_or_else(|| ApiError::bad_request("UserNotFoundException", "No such user in your tenant"))?;
+    // Roles out of reach are refused before any field is checked.
+    if !roles_reachable(&caller, input.roles.as_deref()) {
+        return Err(ApiError::not_authorized());
+    }
     let path = Path("user".into());
     let profile = Profile::parse(&input, &path)?;
     let name = parse_name(&input, &path)?;
-    let mobile = enrol_core::fields::Phone::parse(input.mobile_number.as_deref().unwrap_or(""))
-        .map_err(|_| path.err("mobileNumber", "not a valid Indian mobile number (10 digits starting with 6-9)"))?
-        .map(|p| p.as_ref().to_string());
+    let mobile = parse_mobile(&input.mobile_number, s.mobile, &path)?;
     let roles = match &input.roles {
         Some(r) => {
             let roles = parse_roles(r, &target.tenant_id, &path)?;
             if roles.is_empty() {
-                return Err(path.err("roles", "at least one role"));
+                return Err(path.code("InvalidUserUpdateException", "roles", "at least one role"));
             }
-            if let Some(r) = roles.iter().find(|r| !caller.manages(&r.tenant_id)) {
-                return Err(ApiError::forbidden(format!("user.roles: tenant {} is outside your tenant", r.tenant_id)));
+            if roles.iter().any(|r| !caller.manages(&r.tenant_id)) {
+                return Err(ApiError::not_authorized());
             }
             if let Some(m) = missing_role_tenant(db, &[roles.as_slice()]).await? {
                 return Err(m.error(&path));
@@ -443,12 +504,13 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
 /// `POST /user/profile/_update`: a user changes their own profile. userName, type, mobileNumber, password,
 /// roles, active and accountLocked in the request are ignored.
 pub async fn update_profile(mut req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
-    let body: OneUserRequest = http::json(&mut req, s.max_body_bytes).await?;
+    let body: OneUserRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
-    let input = body.user.ok_or_else(|| ApiError::invalid_field("user", "required"))?;
+    let input = body.user.ok_or_else(|| ApiError::digit_field("InvalidUserUpdateException", "user", "required"))?;
     let other = input.id.is_some_and(|id| id != caller.id) || input.uuid.as_deref().is_some_and(|u| u != caller.uuid);
     if other {
-        return Err(ApiError::forbidden("You may change only your own profile"));
+        // DIGIT's own refusal of another user's profile (400, before the fields).
+        return Err(ApiError::bad_request("UserProfileUpdateDeniedException", "You may change only your own profile"));
     }
     let path = Path("user".into());
     let profile = Profile::parse(&input, &path)?;

@@ -1,12 +1,17 @@
-//! DIGIT's user, in and out. A request's `UserInput` becomes a `NewUser` (or a `Changes`) only through
-//! parsing every field; D1 rows are `UserRow` and become DIGIT's JSON in `UserRow::to_json`. Field rules
-//! shared with the CSV (names, phones, emails, user names, passwords, dates, gender) are enrol-core's.
+//! DIGIT's user, in and out. A request's `UserInput` becomes a `NewUser` (or a `Profile`) only through
+//! parsing every field; D1 rows are `UserRow` and become DIGIT's JSON in `UserRow::to_json`.
+//!
+//! The API keeps DIGIT's field rules (egov-user's `UserRequest`): names by DIGIT's name pattern, blood groups
+//! by enum name or value, any locale of up to 16 characters, Aadhaar numbers of up to 20 characters, the
+//! alternate contact number as text. Those rules live here, not in enrol-core, whose rules are the upload
+//! guide's for the CSV. What the two share is enrol-core's: emails, user names, passwords, dates, gender,
+//! and the mobile number rule (a deployment setting, `MobileRule`).
 
 use crate::auth::UserType;
 use crate::config::now_secs;
 use crate::db::opt_text;
 use crate::error::ApiError;
-use enrol_core::fields::{self, Dob, Email, FieldError, Gender, Password, PersonName, Phone, UserName};
+use enrol_core::fields::{self, Dob, Email, FieldError, Gender, MobileRule, Password, Phone, UserName};
 use enrol_core::{Code, Date};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -15,8 +20,11 @@ use wasm_bindgen::JsValue;
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleInput {
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub code: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub tenant_id: Option<String>,
 }
 
@@ -24,32 +32,58 @@ pub struct RoleInput {
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UserInput {
+    #[serde(default, deserialize_with = "crate::lenient::int")]
     pub id: Option<i64>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub uuid: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub tenant_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub user_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub password: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub salutation: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub gender: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub mobile_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub email_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub alt_contact_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub pan: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub aadhaar_number: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub dob: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub father_or_husband_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub blood_group: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub permanent_address: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub permanent_city: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub permanent_pin_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub correspondence_address: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub correspondence_city: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub correspondence_pin_code: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub locale: Option<String>,
     #[serde(rename = "type")]
+    #[serde(default, deserialize_with = "crate::lenient::text")]
     pub user_type: Option<String>,
+    #[serde(default, deserialize_with = "crate::lenient::bool")]
     pub active: Option<bool>,
+    #[serde(default, deserialize_with = "crate::lenient::bool")]
     pub account_locked: Option<bool>,
     pub roles: Option<Vec<RoleInput>>,
 }
@@ -127,13 +161,42 @@ pub struct NewUser {
 #[derive(Debug, Clone)]
 pub struct Path(pub String);
 
+/// DIGIT's code for a field that a new user must have (`User#validateNewUser`).
+pub const CREATE_REQUIRED: &str = "InvalidUserCreateException";
+/// DIGIT's code for a mobile number that is not one.
+pub const INVALID_MOBILE: &str = "INVALID_MOBILE_NUMBER";
+
 impl Path {
+    /// A field failed a format rule that DIGIT has no code of its own for: `InvalidField`.
     pub fn err(&self, field: &str, message: impl Into<String>) -> ApiError {
         ApiError::invalid_field(format!("{}.{field}", self.0), message)
     }
 
+    /// A field failed, with DIGIT's code.
+    pub fn code(&self, code: &'static str, field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::digit_field(code, format!("{}.{field}", self.0), message)
+    }
+
     fn field(&self, field: &str, e: FieldError) -> ApiError {
         self.err(field, describe(&e))
+    }
+
+    /// A mobile number that the deployment's rule refuses.
+    pub fn mobile(&self, field: &str, rule: MobileRule) -> ApiError {
+        self.code(INVALID_MOBILE, field, format!("not a valid mobile number ({})", rule.describe()))
+    }
+}
+
+/// The password policy's failures with DIGIT's codes: the length (`INVALID_PWD_LENGTH`), and a common
+/// password, which is enrol's policy where DIGIT has a pattern (`INVALID_PWD_PATTERN`).
+pub fn password_error(field: String, e: &FieldError) -> ApiError {
+    match e.code {
+        Code::TooShort | Code::TooLong => ApiError::digit_field(
+            "INVALID_PWD_LENGTH",
+            field,
+            format!("a password has {} to {} characters", Password::MIN_CHARS, Password::MAX_CHARS),
+        ),
+        _ => ApiError::digit_field("INVALID_PWD_PATTERN", field, "this password is too common"),
     }
 }
 
@@ -143,8 +206,6 @@ fn describe(e: &FieldError) -> String {
     match e.code {
         Code::TooLong => format!("at most {p} characters"),
         Code::TooShort => format!("at least {p} characters"),
-        Code::InvalidName => "only letters (any script), spaces and . ' - are allowed".into(),
-        Code::InvalidPhone => "not a valid Indian mobile number (10 digits starting with 6-9)".into(),
         Code::InvalidEmail => "not a valid email address".into(),
         Code::InvalidUserName => "4 to 64 letters, digits and . _ - @".into(),
         Code::CommonPassword => "this password is too common".into(),
@@ -213,15 +274,9 @@ impl Profile {
             Ok(d) => d.map(|d| d.date().to_dmy()),
             Err(e) => return Err(path.field("dob", e)),
         };
-        let alt_contact_number = match Phone::parse(u.alt_contact_number.as_deref().unwrap_or("")) {
-            Ok(p) => p.map(|p| p.as_ref().to_string()),
-            Err(e) => return Err(path.field("altContactNumber", e)),
-        };
-        let father_or_husband_name = match PersonName::parse_max(u.father_or_husband_name.as_deref().unwrap_or(""), 100)
-        {
-            Ok(n) => n.map(|n| n.as_ref().to_string()),
-            Err(e) => return Err(path.field("fatherOrHusbandName", e)),
-        };
+        // DIGIT's altContactNumber is any contact number (a landline too), not a mobile number.
+        let alt_contact_number = text(path, "altContactNumber", &u.alt_contact_number, 50)?;
+        let father_or_husband_name = digit_name(path, "fatherOrHusbandName", &u.father_or_husband_name)?;
         let pin = |s: &str| digits(s, 6) && !s.starts_with('0');
         Ok(Profile {
             salutation: pattern(
@@ -247,22 +302,18 @@ impl Profile {
                 },
                 "a PAN is 5 capital letters, 4 digits and a capital letter",
             )?,
-            aadhaar_number: pattern(
-                path,
-                "aadhaarNumber",
-                &u.aadhaar_number,
-                |s| digits(s, 12),
-                "an Aadhaar number is 12 digits",
-            )?,
+            // DIGIT checks only the length (`@Size(max = 20)`).
+            aadhaar_number: text(path, "aadhaarNumber", &u.aadhaar_number, 20)?,
             dob,
             father_or_husband_name,
-            blood_group: pattern(
-                path,
-                "bloodGroup",
-                &u.blood_group,
-                |s| ["A+", "A-", "B+", "B-", "AB+", "AB-", "O+", "O-"].contains(&s),
-                "one of A+ A- B+ B- AB+ AB- O+ O-",
-            )?,
+            blood_group: match non_blank(&u.blood_group) {
+                None => None,
+                Some(b) => Some(
+                    blood_group(b)
+                        .ok_or_else(|| path.err("bloodGroup", "one of A+ A- B+ B- AB+ AB- O+ O- (or A_POSITIVE …)"))?
+                        .to_string(),
+                ),
+            },
             permanent_address: text(path, "permanentAddress", &u.permanent_address, 300)?,
             permanent_city: text(path, "permanentCity", &u.permanent_city, 300)?,
             permanent_pincode: pattern(path, "permanentPinCode", &u.permanent_pin_code, pin, "a PIN code is 6 digits")?,
@@ -275,34 +326,68 @@ impl Profile {
                 pin,
                 "a PIN code is 6 digits",
             )?,
-            locale: pattern(
-                path,
-                "locale",
-                &u.locale,
-                |s| {
-                    let b = s.as_bytes();
-                    b.len() == 5
-                        && b[..2].iter().all(u8::is_ascii_lowercase)
-                        && b[2] == b'_'
-                        && b[3..].iter().all(u8::is_ascii_uppercase)
-                },
-                "a locale like en_IN",
-            )?,
+            // Any text of up to 16 characters, as DIGIT takes; pages and messages fall back to en_IN for a
+            // locale they do not have.
+            locale: text(path, "locale", &u.locale, 16)?,
         })
     }
 }
 
+/// The blood groups, by DIGIT's enum name and by value: `O_POSITIVE` or `o+` is `O+` (`BloodGroup.valueOf`
+/// on the upper-cased text, else `fromValue`).
+const BLOOD_GROUPS: [(&str, &str); 8] = [
+    ("A_POSITIVE", "A+"),
+    ("A_NEGATIVE", "A-"),
+    ("B_POSITIVE", "B+"),
+    ("B_NEGATIVE", "B-"),
+    ("AB_POSITIVE", "AB+"),
+    ("AB_NEGATIVE", "AB-"),
+    ("O_POSITIVE", "O+"),
+    ("O_NEGATIVE", "O-"),
+];
+
+pub fn blood_group(s: &str) -> Option<&'static str> {
+    BLOOD_GROUPS.iter().find(|(name, value)| s.eq_ignore_ascii_case(name) || s.eq_ignore_ascii_case(value)).map(|g| g.1)
+}
+
+/// The characters DIGIT's name pattern refuses (egov-user `UserServiceConstants.PATTERN_NAME`).
+const NOT_IN_NAMES: &str = "$\"<>?\\~`!@#%^()+={}[]*,:;\u{201C}\u{201D}\u{2018}\u{2019}";
+
+/// Longest name: DIGIT takes 50 characters; enrol 100, because an upload's name is firstName and lastName of
+/// up to 50 each, and a client must be able to send a user's name back unchanged.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// A name by DIGIT's rule: any text (digits too) without `$"<>?\~`!@#%^()+={}[]*,:;` or curly quotes; enrol
+/// also refuses control characters.
+fn digit_name(path: &Path, field: &str, v: &Option<String>) -> Result<Option<String>, ApiError> {
+    pattern(
+        path,
+        field,
+        v,
+        |s| s.chars().count() <= MAX_NAME_CHARS && !s.chars().any(|c| c.is_control() || NOT_IN_NAMES.contains(c)),
+        &format!(
+            "at most {MAX_NAME_CHARS} characters, none of $ \" < > ? \\ ~ ` ! @ # % ^ ( ) + = {{ }} [ ] * , : ; or curly quotes"
+        ),
+    )
+}
+
 pub fn parse_name(u: &UserInput, path: &Path) -> Result<Option<String>, ApiError> {
-    PersonName::parse_max(u.name.as_deref().unwrap_or(""), 100)
-        .map(|n| n.map(|n| n.as_ref().to_string()))
-        .map_err(|e| path.field("name", e))
+    digit_name(path, "name", &u.name)
+}
+
+/// A mobile number by the deployment's rule (None when not given).
+pub fn parse_mobile(v: &Option<String>, rule: MobileRule, path: &Path) -> Result<Option<String>, ApiError> {
+    Phone::parse_with(v.as_deref().unwrap_or(""), rule)
+        .map(|p| p.map(|p| p.as_ref().to_string()))
+        .map_err(|_| path.mobile("mobileNumber", rule))
 }
 
 pub fn parse_roles(roles: &[RoleInput], default_tenant: &str, path: &Path) -> Result<Vec<Role>, ApiError> {
     let mut out: Vec<Role> = Vec::with_capacity(roles.len());
     for (i, r) in roles.iter().enumerate() {
         let at = |f: &str| format!("roles[{i}].{f}");
-        let code = non_blank(&r.code).ok_or_else(|| path.err(&at("code"), "required"))?.to_ascii_uppercase();
+        let code =
+            non_blank(&r.code).ok_or_else(|| path.code(CREATE_REQUIRED, &at("code"), "required"))?.to_ascii_uppercase();
         if code.len() > 64 || !code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_') {
             return Err(path.err(&at("code"), "capital letters, digits and _ (at most 64)"));
         }
@@ -320,39 +405,39 @@ pub fn parse_roles(roles: &[RoleInput], default_tenant: &str, path: &Path) -> Re
 
 impl NewUser {
     /// Checks a new user. The tenant's existence and the caller's rights are checked by the handler.
-    pub fn parse(u: &UserInput, path: &Path) -> Result<NewUser, ApiError> {
-        let tenant_id = non_blank(&u.tenant_id).ok_or_else(|| path.err("tenantId", "required"))?.to_string();
+    pub fn parse(u: &UserInput, path: &Path, mobile: MobileRule) -> Result<NewUser, ApiError> {
+        let required = |field: &str| path.code(CREATE_REQUIRED, field, "required");
+        let tenant_id = non_blank(&u.tenant_id).ok_or_else(|| required("tenantId"))?.to_string();
         if !valid_tenant_id(&tenant_id) {
             return Err(path.err("tenantId", "not a tenant id"));
         }
         let user_type = non_blank(&u.user_type)
-            .ok_or_else(|| path.err("type", "required"))
+            .ok_or_else(|| required("type"))
             .and_then(|t| UserType::parse(t).ok_or_else(|| path.err("type", "one of CITIZEN, EMPLOYEE, SYSTEM")))?;
-        let name = parse_name(u, path)?.ok_or_else(|| path.err("name", "required"))?;
-        let mobile_number = Phone::parse(u.mobile_number.as_deref().unwrap_or(""))
-            .map_err(|e| path.field("mobileNumber", e))?
-            .map(|p| p.as_ref().to_string());
+        let name = parse_name(u, path)?.ok_or_else(|| required("name"))?;
+        let mobile_number = parse_mobile(&u.mobile_number, mobile, path)?;
         // A citizen's login id is the mobile number (DIGIT); others need a userName.
         let user_name =
             match UserName::parse(u.user_name.as_deref().unwrap_or("")).map_err(|e| path.field("userName", e))? {
                 Some(n) => n.as_ref().to_string(),
                 None => match (&mobile_number, user_type) {
                     (Some(m), UserType::Citizen) => m.clone(),
-                    _ => return Err(path.err("userName", "required")),
+                    _ => return Err(required("userName")),
                 },
             };
         if user_type == UserType::Citizen && mobile_number.is_none() {
-            return Err(path.err("mobileNumber", "required for a CITIZEN"));
+            return Err(path.code(CREATE_REQUIRED, "mobileNumber", "required for a CITIZEN"));
         }
         let password = match u.password.as_deref() {
             None | Some("") => None,
-            Some(p) => Some(Password::parse(p).map_err(|e| path.field("password", e))?.map(|p| p.expose().to_string()))
-                .flatten(),
+            Some(p) => Password::parse(p)
+                .map_err(|e| password_error(format!("{}.password", path.0), &e))?
+                .map(|p| p.expose().to_string()),
         };
         let mut roles = parse_roles(u.roles.as_deref().unwrap_or_default(), &tenant_id, path)?;
         if roles.is_empty() {
             if user_type != UserType::Citizen {
-                return Err(path.err("roles", "at least one role"));
+                return Err(path.code(CREATE_REQUIRED, "roles", "at least one role"));
             }
             roles.push(Role { code: "CITIZEN".into(), name: "Citizen".into(), tenant_id: tenant_id.clone() });
         }
@@ -416,10 +501,10 @@ fn digit_time(epoch_secs: i64) -> String {
     format!("{dmy} {:02}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
 }
 
-/// Aadhaar numbers are never returned whole: `XXXXXXXX1234`.
+/// Aadhaar numbers are never returned whole: `XXXXXXXX1234` (by characters: DIGIT takes any text).
 fn mask_aadhaar(a: &str) -> String {
-    let keep = a.len().saturating_sub(4);
-    format!("{}{}", "X".repeat(keep), &a[keep..])
+    let n = a.chars().count();
+    a.chars().enumerate().map(|(i, c)| if i + 4 < n { 'X' } else { c }).collect()
 }
 
 impl UserRow {

@@ -3,6 +3,7 @@
 //! (file-level first, then by row, then by column), and the summary must agree with that list.
 
 use crate::support::{config, config_for, fixture, fixture_names, is_error, validate};
+use enrol_core::fields::MobileRule;
 use enrol_core::schema::valid_columns;
 use enrol_core::{Code, Column, Issue, Locale, Report};
 use std::collections::BTreeSet;
@@ -1256,4 +1257,23 @@ fn json_report_shape_and_locales() {
     );
     let hindi = report.to_json(Locale::HiIn);
     assert!(hindi.contains("\"code\":\"invalid_phone\"") && hindi.contains("मान्य भारतीय मोबाइल नंबर नहीं"), "{hindi}");
+}
+
+#[test]
+fn the_mobile_rule_is_the_configured_one() {
+    let csv = b"firstName,phone\nAsha,1234567890\nRavi,9876543210\nMeena,+91 12345 67890\n";
+    let default = validate(config(), csv);
+    let phones = |r: &Report| r.issues.iter().map(|i| (i.row, i.code.as_str())).collect::<Vec<_>>();
+    assert_eq!(phones(&default), [(Some(1), "invalid_phone"), (Some(3), "invalid_phone")], "6-9 by default");
+    // DIGIT 2.9's rule: any 10 digits. Rows 1 and 3 are then one number: both flagged as duplicates.
+    let mut digit29 = config();
+    digit29.mobile = MobileRule::new(10, "0123456789").expect("a rule");
+    let r = validate(digit29.clone(), csv);
+    assert!(r.issues.iter().all(|i| i.code.as_str() != "invalid_phone"), "{:?}", phones(&r));
+    assert_eq!(r.summary.rows_with_errors, 2, "{:?}", phones(&r));
+    // The same through the validator's setter (the browser's `setMobileRule`).
+    let mut v = enrol_core::Validator::new(config());
+    v.set_mobile_rule(digit29.mobile);
+    v.push(csv);
+    assert_eq!(phones(&v.finish()), phones(&r));
 }
