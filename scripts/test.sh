@@ -13,6 +13,10 @@ cargo clippy --quiet --workspace --all-targets --exclude enrol-api -- -D warning
 say "cargo clippy (wasm32)"
 cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-core -p enrol-validator -p enrol-api -p enrol-password -- -D warnings
 
+say "wrangler deploy --dry-run (the production configuration bundles: D1, queues, cron, vars)"
+wrangler deploy --dry-run --outdir target/dry-run >target/dry-run.log 2>&1 || { cat target/dry-run.log >&2; exit 1; }
+grep -q "env.SMS_QUEUE (enrol-sms)" target/dry-run.log || { echo "the dry run shows no SMS queue" >&2; exit 1; }
+
 say "Rust tests"
 cargo test --quiet --workspace --exclude enrol-api
 

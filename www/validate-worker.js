@@ -37,6 +37,8 @@ async function check({ file, locale, today, config }) {
   for (const [column, key] of LISTS) {
     if (Array.isArray(config?.[key])) v.setAllowed(column, config[key].join('\n'));
   }
+  // The deployment's mobile number rule (DIGIT 2.12's 10 digits from 6-9, or 2.9's any 10 digits).
+  if (config?.mobileDigits && config?.mobileFirstDigits) v.setMobileRule(config.mobileDigits, config.mobileFirstDigits);
   v.reserveFor(file.size);
   const reader = file.stream().getReader();
   let bytes = 0;

@@ -28,7 +28,7 @@ test('with the defaults, 4 failures then a success reset the count; 5 failures l
   const fifth = await login(app, 'clerk.demo', WRONG);
   const e = assertError(fifth, 400, 'AccountLocked', 'the 5th failure');
   assert.equal(e.message, 'Account locked');
-  assert.equal(fifth.body.error, 'invalid_grant');
+  assert.equal(fifth.body.error, 'invalid_request');
   const right = await login(app, 'clerk.demo');
   assert.equal(assertError(right, 400, 'AccountLocked', 'right password while locked').message, 'Account locked');
   const row = await lockedRow(app);
@@ -69,7 +69,7 @@ test('an administrator unlocks with accountLocked:false; a non-administrator can
   assertError(await login(app, 'clerk.demo'), 400, 'AccountLocked');
   const unlock = { user: { id: ids.clerkDemo, accountLocked: false } };
 
-  assertError(await post(app, '/user/users/_updatenovalidate', unlock, tokens.citizenDemo), 404, 'UserNotFound',
+  assertError(await post(app, '/user/users/_updatenovalidate', unlock, tokens.citizenDemo), 401, 'CustomException',
     'a citizen cannot unlock');
   assert.equal((await lockedRow(app)).account_locked, 1);
 

@@ -156,7 +156,7 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         req.url()?.query_pairs().find(|(k, _)| k == "tenantId").map(|(_, v)| v.into_owned()).unwrap_or_default();
     let bytes = req.bytes().await?;
     let today = crate::users::model::today();
-    let people = sheet::users(&bytes, today);
+    let people = sheet::users(&bytes, today, s.mobile);
     let record = store::Record {
         process_id: auth::uuid_v4()?,
         tenant_id: tenant,

@@ -110,7 +110,7 @@ pub async fn create_bulk(mut req: Request, db: &Db, s: &Settings) -> Result<Resp
     }
     let inputs = body.users.ok_or_else(|| ApiError::digit_field(model::CREATE_REQUIRED, "Users", "required"))?;
     if inputs.is_empty() || inputs.len() > MAX_BULK {
-        return Err(ApiError::invalid_field("Users", format!("1 to {MAX_BULK} users")));
+        return Err(ApiError::digit_field(model::CREATE_REQUIRED, "Users", format!("1 to {MAX_BULK} users")));
     }
     for input in &inputs {
         may_create(&caller, input)?;
