@@ -423,7 +423,9 @@ pub async fn send(
             .unwrap_or_default();
         crate::sms::enqueue_after_commit(env, ctx, ids);
     }
-    let mut r = Response::from_json(&json!({ "responseInfo": null, "isSuccessful": true }))?.with_status(201);
+    // Written out to keep user-otp's key order (serde_json sorts keys).
+    let mut r = Response::ok(r#"{"responseInfo":null,"isSuccessful":true}"#)?.with_status(201);
+    r.headers_mut().set("content-type", "application/json")?;
     r.headers_mut().set("cache-control", "no-store")?;
     Ok(r)
 }
