@@ -527,7 +527,7 @@ struct NoLoginRequest {
 #[derive(Deserialize)]
 struct Account {
     id: i64,
-    tenant_id: String,
+    score: i64,
     user_name: String,
     mobile_number: Option<String>,
 }
@@ -547,36 +547,44 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
             "otpReference, userName, newPassword, tenantId and type are required",
         )
     };
-    let (Some(code), Some(user_name), Some(new), Some(tenant), Some(user_type)) = (
+    let (Some(code), Some(user_name), Some(new), Some(tenant)) = (
         non_empty(&body.otp_reference),
         non_empty(&body.user_name),
         body.new_password.as_deref().filter(|p| !p.is_empty()),
         non_empty(&body.tenant_id),
-        non_empty(&body.user_type).and_then(UserType::parse),
     ) else {
         return Err(invalid());
+    };
+    // DIGIT requires `type`; enrol also takes none (any type: a person at /login does not know theirs). A type
+    // that is given must be one.
+    let user_type = match non_empty(&body.user_type) {
+        Some(t) => Some(UserType::parse(t).ok_or_else(invalid)?),
+        None => None,
     };
     if !valid_tenant_id(tenant) || user_name.len() > 64 {
         return Err(invalid());
     }
     let keys = Keys::from_env(env)?;
     let state = state_of(tenant);
-    // The user: one of that name in the tenant given, else in its state.
+    // The user: of that user name (or, failing that, that mobile number) in the state; of two, the one that
+    // matches better (the tenant asked for first, then the user name), else the request is ambiguous.
     let accounts: Vec<Account> = db
         .all(
             &format!(
-                "SELECT u.id, u.tenant_id, u.user_name, u.mobile_number FROM users u WHERE {IN_STATE}
-                   AND u.user_name = ?2 COLLATE NOCASE AND u.type IN (SELECT value FROM json_each(?3))
-                 ORDER BY u.tenant_id = ?4 DESC, u.id LIMIT 2"
+                "SELECT u.id, u.tenant_id, u.user_name, u.mobile_number,
+                   2 * (u.tenant_id = ?4) + (u.user_name = ?2 COLLATE NOCASE) AS score
+                 FROM users u WHERE {IN_STATE}
+                   AND (u.user_name = ?2 COLLATE NOCASE OR u.mobile_number = ?2)
+                   AND u.type IN (SELECT value FROM json_each(?3))
+                 ORDER BY score DESC, u.id LIMIT 2"
             ),
-            &[text(state), text(user_name), text(types_of(Some(user_type))), text(tenant)],
+            &[text(state), text(user_name), text(types_of(user_type)), text(tenant)],
         )
         .await?;
     let account = match accounts.as_slice() {
         [] => None,
         [one] => Some(one),
-        // Two of that name in the state: the one of the tenant asked for, if only one is there.
-        [first, second] if first.tenant_id == tenant && second.tenant_id != tenant => Some(first),
+        [first, second] if first.score > second.score => Some(first),
         _ => {
             return Err(ApiError::bad_request(
                 "DuplicateUserNameException",
