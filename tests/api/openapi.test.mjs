@@ -42,13 +42,18 @@ const ROUTES = [
   'POST /v1/sms/dlr/msg91/{secret}',
   'POST /v1/sms/dlr/twilio',
   'GET /l/{code}',
+  'POST /user-otp/v1/_send',
+  'POST /user/password/nologin/_update',
+  'POST /user/citizen/_create',
 ];
 /** Sample values for the documented paths' parameters (the checks below call every documented path). */
 const SAMPLE = { tenantId: 'pb.demo', processId: '00000000-0000-4000-8000-000000000000', uuid: '00000000-0000-4000-8000-000000000000',
   secret: 'not-the-secret', code: 'AbCdEfGhJk' };
 const concrete = (path) => path.replace(/\{(\w+)\}/g, (_, k) => SAMPLE[k]);
+/** The routes that take no token (codes by SMS): an empty body is a 400, not a 401. */
+const OPEN_ROUTES = ['/user-otp/v1/_send', '/user/password/nologin/_update', '/user/citizen/_create'];
 /** The routes whose body must be JSON (415 otherwise). */
-const JSON_ROUTES = ROUTES.filter((r) => r.startsWith('POST /user/') && !/oauth\/token|_logout|_details/.test(r))
+const JSON_ROUTES = ROUTES.filter((r) => r.startsWith('POST /user') && !/oauth\/token|_logout|_details/.test(r))
   .map((r) => r.slice(5));
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 /** Statuses that only a broken server answers (D1 missing or failing); documented, never provoked. */
@@ -193,7 +198,8 @@ describe('GET /openapi.json against the real Worker', () => {
   }
 
   before(async () => {
-    app = await spawnApp(null, { vars: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN } });
+    // ENROL_LOCAL: the `log` SMS provider keeps each code in sms_log, where the OTP test reads it.
+    app = await spawnApp(null, { vars: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN, ENROL_LOCAL: '1' } });
     const file = join(mkdtempSync(join(tmpdir(), 'enrol-openapi-')), 'seed.sql');
     const seed = enrol(['seed-sql', '--password', ADMIN_PASSWORD]);
     assert.equal(seed.status, 0, seed.stderr);
@@ -221,7 +227,7 @@ describe('GET /openapi.json against the real Worker', () => {
     const documented = operations(doc).map(({ method, path }) => `${method.toUpperCase()} ${path}`);
     assert.deepEqual([...documented].sort(), [...ROUTES].sort());
     const router = readFileSync(join(ROOT, 'crates', 'api', 'src', 'lib.rs'), 'utf8');
-    const inRouter = new Set([...router.matchAll(/"(\/(?:user\/[^"]+|healthz|openapi\.json))"/g)].map((m) => m[1]));
+    const inRouter = new Set([...router.matchAll(/"(\/(?:user[/-][^"]+|healthz|openapi\.json))"/g)].map((m) => m[1]));
     const digit = ROUTES.map((r) => r.split(' ')[1]).filter((p) => !p.startsWith('/v1/') && !p.startsWith('/l/'));
     assert.deepEqual([...inRouter].sort(), [...new Set(digit)].sort(), 'the paths lib.rs routes');
     // enrol's own routes are matched by segments: each documented one has its arm in lib.rs.
@@ -262,6 +268,7 @@ describe('GET /openapi.json against the real Worker', () => {
       else if (template.startsWith('/v1/')) await call(M, path, 401, M === 'GET' ? {} : { json: {} });
       else if (M === 'GET') await call(M, path, 200);
       else if (path === '/user/oauth/token') await call(M, path, 400, { form: {} });
+      else if (OPEN_ROUTES.includes(path)) await call(M, path, 400, { json: {} });
       else await call(M, path, 401, { json: {} });
     }
   });
@@ -561,6 +568,46 @@ describe('GET /openapi.json against the real Worker', () => {
     await call('POST', '/v1/sms/dlr/twilio', 401, { form: delivered });
 
     await call('GET', '/l/AbCdEfGhJk', 302);
+  });
+
+  /** The code the `log` provider wrote for `mobile` (SMS_PROVIDER=log keeps each message in sms_log). */
+  async function codeFor(mobile, after = 0) {
+    for (let i = 0; i < 100; i++) {
+      const [row] = await app.sql(`SELECT rowid AS n, body FROM sms_log WHERE recipient = '${mobile}' AND rowid > ${after} ORDER BY rowid DESC LIMIT 1`);
+      const code = row?.body.match(/^(\d{6}) /)?.[1];
+      if (code) return code;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.fail(`no code for ${mobile}`);
+  }
+
+  test('POST /user-otp/v1/_send, /user/citizen/_create and /user/password/nologin/_update: 200/201, both 400 shapes and 429 as documented', async () => {
+    const otp = (mobileNumber, type, extra = {}) => ({ RequestInfo: { apiId: 'mgramseva', msgId: '1|en_IN' }, otp: { mobileNumber, tenantId: TENANT, type, ...extra } });
+    const sent = await post('/user-otp/v1/_send', 201, { json: otp('9876511111', 'register') });
+    assert.equal(sent.isSuccessful, true);
+    const again = await post('/user-otp/v1/_send', 429, { json: otp('9876511111', 'register') });
+    assert.equal(again.error.fields[0].code, 'OTP.RESEND_TOO_SOON');
+    assert.equal((await post('/user-otp/v1/_send', 400, { json: otp('9876511112', 'banana') })).error.fields[0].code, 'OTP.REQUEST_TYPE_MANDATORY');
+    assert.equal((await post('/user-otp/v1/_send', 400, { body: '{"otp":', headers: { 'content-type': 'application/json' } })).Errors[0].code, 'InvalidJson');
+
+    const code = await codeFor('9876511111');
+    const user = { name: 'Meena Devi', username: '9876511111', tenantId: TENANT, locale: 'hi_IN' };
+    const wrong = String((Number(code) + 1) % 1e6).padStart(6, '0');
+    const refused = await post('/user/citizen/_create', 400, { json: { RequestInfo: {}, User: { ...user, otpReference: wrong } } });
+    assert.deepEqual(refused.error.fields.map((f) => f.code), ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
+    const citizen = await post('/user/citizen/_create', 200, { json: { RequestInfo: {}, User: { ...user, otpReference: code, password: 'a citizen password' } } });
+    assert.equal(citizen.UserRequest.tenantId, 'pb');
+    assert.equal((await post('/user/citizen/_create', 400, { json: { RequestInfo: {}, User: { ...user, otpReference: code } } })).Errors[0].code, 'DuplicateUserNameException');
+
+    const [employee] = (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser({ mobileNumber: '9876511113', password: 'first long password' }) } })).user;
+    await post('/user-otp/v1/_send', 201, { json: otp('9876511113', 'passwordreset', { userType: 'EMPLOYEE' }) });
+    const reset = await codeFor('9876511113');
+    const request = { RequestInfo: {}, otpReference: reset, userName: employee.userName, tenantId: TENANT, type: 'EMPLOYEE' };
+    assert.deepEqual((await post('/user/password/nologin/_update', 400, { json: { ...request, newPassword: 'short' } })).Errors[0].params, ['newPassword']);
+    const done = await post('/user/password/nologin/_update', 200, { json: { ...request, newPassword: 'second long password' } });
+    assert.equal(done.responseInfo.status, '200');
+    assert.equal((await post('/user/password/nologin/_update', 400, { json: { ...request, newPassword: 'third long password' } })).error.fields[1].code, 'OTP.USED');
+    await login(employee.userName, 'second long password');
   });
 
   test('every JSON route answers the documented 415 for another content type and 413 for a body over 1 MiB', async () => {

@@ -25,6 +25,53 @@ pub struct Settings {
     pub mobile: MobileRule,
     /// `ENROL_BENCH=1` (benchmarks only, never deployed) adds `POST /__bench/argon2`.
     pub bench: bool,
+    pub otp: OtpSettings,
+}
+
+/// Codes by SMS (`/user-otp/v1/_send` and the routes that take a code). egov-otp keeps a code 15 minutes,
+/// allows any number of tries and never throttles; enrol's defaults are the DESIGN's.
+#[derive(Debug, Clone, Copy)]
+pub struct OtpSettings {
+    /// `OTP_SECONDS` (600): how long a code works.
+    pub ttl_secs: u64,
+    /// `OTP_MAX_ATTEMPTS` (5): tries per code; then it is dead and a new one must be sent.
+    pub max_attempts: u32,
+    /// `OTP_RESEND_SECONDS` (30): the least time between two sends to one number.
+    pub resend_secs: u64,
+    /// `OTP_SENDS_PER_HOUR` (5): sends to one number in any hour.
+    pub sends_per_hour: u32,
+    /// `OTP_IP_SENDS_PER_HOUR` (20): sends asked for by one client address (`CF-Connecting-IP`) in any hour.
+    pub ip_sends_per_hour: u32,
+    /// `OTP_REVEAL_UNKNOWN_NUMBER` (false): answer DIGIT's `OTP.UNKNOWN_MOBILE_NUMBER` for an unknown number.
+    pub reveal_unknown: bool,
+    /// `CITIZEN_LOGIN` (`either`): what a CITIZEN's password at `/user/oauth/token` may be.
+    pub citizen_login: CitizenLogin,
+    /// `CITIZEN_REGISTRATION_WITH_LOGIN` (true): `/user/citizen/_create` answers with tokens, as DIGIT does.
+    pub registration_with_login: bool,
+}
+
+/// DIGIT's `citizen.login.password.otp.enabled` as a choice of three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CitizenLogin {
+    /// Only the password (or the one-time password of an upload).
+    Password,
+    /// Only a `login` code (DIGIT's default).
+    Code,
+    /// A 6-digit password is taken as a code, anything else as a password (enrol's default: uploaded citizens
+    /// have one-time passwords, and a chosen password is at least 8 characters, so the two never meet).
+    Either,
+}
+
+impl std::str::FromStr for CitizenLogin {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.to_ascii_lowercase().as_str() {
+            "password" => Ok(Self::Password),
+            "code" => Ok(Self::Code),
+            "either" => Ok(Self::Either),
+            _ => Err(()),
+        }
+    }
 }
 
 fn var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
@@ -49,6 +96,16 @@ impl Settings {
             )
             .unwrap_or_default(),
             bench: var(env, "ENROL_BENCH", 0u8) == 1,
+            otp: OtpSettings {
+                ttl_secs: var(env, "OTP_SECONDS", 600),
+                max_attempts: var(env, "OTP_MAX_ATTEMPTS", 5),
+                resend_secs: var(env, "OTP_RESEND_SECONDS", 30),
+                sends_per_hour: var(env, "OTP_SENDS_PER_HOUR", 5),
+                ip_sends_per_hour: var(env, "OTP_IP_SENDS_PER_HOUR", 20),
+                reveal_unknown: var(env, "OTP_REVEAL_UNKNOWN_NUMBER", false),
+                citizen_login: var(env, "CITIZEN_LOGIN", CitizenLogin::Either),
+                registration_with_login: var(env, "CITIZEN_REGISTRATION_WITH_LOGIN", true),
+            },
         }
     }
 }

@@ -129,6 +129,21 @@ pub fn one_time_password() -> Result<String, ApiError> {
     random_text(ONE_TIME_PASSWORD_CHARS)
 }
 
+/// A code for an SMS: 6 decimal digits, each equally likely (rejection sampling).
+pub fn six_digits() -> Result<String, ApiError> {
+    let mut out = String::with_capacity(6);
+    let mut buf = [0u8; 16];
+    while out.len() < 6 {
+        fill(&mut buf)?;
+        for &b in &buf {
+            if b < 250 && out.len() < 6 {
+                out.push(char::from(b'0' + b % 10));
+            }
+        }
+    }
+    Ok(out)
+}
+
 pub fn link_code() -> Result<String, ApiError> {
     random_text(LINK_CODE_CHARS)
 }

@@ -15,6 +15,7 @@ mod http;
 mod lenient;
 mod oauth;
 mod openapi;
+mod otp;
 mod password;
 mod reissue;
 mod sms;
@@ -95,6 +96,9 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, ApiEr
         "/user/users/_updatenovalidate" => users::update(req, &db, &s).await,
         "/user/profile/_update" => users::update_profile(req, &db, &s).await,
         "/user/password/_update" => password::update(req, env, &db, &s).await,
+        "/user-otp/v1/_send" => otp::send(req, env, ctx, &db, &s).await,
+        "/user/password/nologin/_update" => otp::nologin_update(req, env, &db, &s).await,
+        "/user/citizen/_create" => otp::create_citizen(req, env, &db, &s).await,
         _ => Err(ApiError::not_found()),
     }
 }
@@ -161,4 +165,7 @@ const POST_ROUTES: &[&str] = &[
     "/user/users/_updatenovalidate",
     "/user/profile/_update",
     "/user/password/_update",
+    "/user-otp/v1/_send",
+    "/user/password/nologin/_update",
+    "/user/citizen/_create",
 ];

@@ -11,6 +11,7 @@ use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, field, response_info};
+use crate::otp;
 use crate::users::model::UserRow;
 use crate::users::{find, user_columns};
 use serde::Deserialize;
@@ -106,15 +107,33 @@ async fn password_grant(
         return Err(invalid_credentials());
     };
     let now = now_secs();
-    let one_time = one_time_password(keys, &user.uuid, password, otp_hash.as_deref(), otp_expires_at, now);
-    // Every login costs one Argon2id verification, whichever credential the user has.
-    let ok = match &password_hash {
-        Some(h) => enrol_password::verify(password, h),
-        None => {
-            enrol_password::verify_dummy(password);
-            false
+    // A CITIZEN's password may be a `login` code instead (CITIZEN_LOGIN; DIGIT's
+    // citizen.login.password.otp.enabled). A locked account does not spend a code.
+    let by_code = user.user_type() == Some(UserType::Citizen) && otp::citizen_code(s.otp.citizen_login, password);
+    let (ok, one_time) = if by_code {
+        if user.locked(now) {
+            return Err(locked());
         }
-    } || one_time == OneTime::Valid;
+        let keys = keys.ok_or_else(|| ApiError::internal("OTP_PEPPER is not configured"))?;
+        let mobile = user.mobile_number.as_deref().unwrap_or_default();
+        let state = otp::state_of(&user.tenant_id);
+        match otp::use_code(db, keys, &s.otp, state, mobile, otp::Purpose::Login, password).await? {
+            Ok(()) => (true, OneTime::No),
+            Err(otp::CodeFailure::Expired) => return Err(one_time_password_expired()),
+            Err(_) => (false, OneTime::No),
+        }
+    } else {
+        let one_time = one_time_password(keys, &user.uuid, password, otp_hash.as_deref(), otp_expires_at, now);
+        // Every password login costs one Argon2id verification, whichever credential the user has.
+        let ok = match &password_hash {
+            Some(h) => enrol_password::verify(password, h),
+            None => {
+                enrol_password::verify_dummy(password);
+                false
+            }
+        } || one_time == OneTime::Valid;
+        (ok, one_time)
+    };
     if user.locked(now) {
         return Err(locked());
     }
@@ -201,7 +220,7 @@ async fn record_failure(db: &Db, user: &UserRow, now: u64, s: &Settings) -> Resu
 }
 
 /// Runs `before` and the new session's statements in one batch, and answers the tokens and the user.
-async fn answer_tokens(
+pub(crate) async fn answer_tokens(
     db: &Db,
     user: &UserRow,
     s: &Settings,

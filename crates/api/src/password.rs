@@ -15,6 +15,34 @@ use worker::{Request, Response};
 
 /// DIGIT's `LoggedInUserUpdatePasswordRequest`; `userName`, `tenantId` and `type` are the token's here, so
 /// the body's are ignored.
+/// The password policy (NIST 800-63B, DESIGN): 8 to 64 characters, not a common password (enrol-core's list,
+/// which the login page repeats for live feedback), and not containing the person's phone number or user name.
+/// `/login` checks the same in the browser; this is the check that counts.
+pub fn check_new<'a>(new: &'a str, user_name: &str, mobile: Option<&str>) -> Result<Password<'a>, ApiError> {
+    let checked = match Password::parse(new) {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return Err(ApiError::digit_field(
+                "InvalidLoggedInUserUpdatePasswordRequestException",
+                "newPassword",
+                "required",
+            ));
+        }
+        // DIGIT's INVALID_PWD_LENGTH / INVALID_PWD_PATTERN.
+        Err(e) => return Err(crate::users::model::password_error("newPassword".into(), &e)),
+    };
+    let lower = new.to_lowercase();
+    let contains = |s: &str| s.chars().count() >= 4 && lower.contains(&s.to_lowercase());
+    if contains(user_name) || mobile.is_some_and(|m| !m.is_empty() && contains(m)) {
+        return Err(ApiError::digit_field(
+            "INVALID_PWD_PATTERN",
+            "newPassword",
+            "must not contain your phone number or user name",
+        ));
+    }
+    Ok(checked)
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct UpdateRequest {
@@ -29,6 +57,8 @@ struct UpdateRequest {
 #[derive(Deserialize)]
 struct HashRow {
     uuid: String,
+    user_name: String,
+    mobile_number: Option<String>,
     password_hash: Option<String>,
     otp_hash: Option<String>,
     otp_expires_at: Option<i64>,
@@ -39,21 +69,14 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
     let existing = body.existing_password.unwrap_or_default();
     let new = body.new_password.unwrap_or_default();
-    let checked = match Password::parse(&new) {
-        Ok(Some(p)) => p,
-        Ok(None) => {
-            return Err(ApiError::digit_field(
-                "InvalidLoggedInUserUpdatePasswordRequestException",
-                "newPassword",
-                "required",
-            ));
-        }
-        Err(e) => return Err(crate::users::model::password_error("newPassword".into(), &e)),
-    };
     let row: Option<HashRow> = db
-        .first("SELECT uuid, password_hash, otp_hash, otp_expires_at FROM users WHERE id = ?1", &[int(caller.id)])
+        .first(
+            "SELECT uuid, user_name, mobile_number, password_hash, otp_hash, otp_expires_at FROM users WHERE id = ?1",
+            &[int(caller.id)],
+        )
         .await?;
     let row = row.ok_or_else(ApiError::unauthorized)?;
+    let checked = check_new(&new, &row.user_name, row.mobile_number.as_deref())?;
     // The existing password is the one the person chose, or the one-time password they logged in with.
     let keys = Keys::from_env(env).ok();
     let one_time =

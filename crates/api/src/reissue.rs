@@ -111,7 +111,7 @@ pub async fn link(db: &Db, code: &str) -> Result<Response, ApiError> {
         && code.bytes().all(|b| b.is_ascii_alphanumeric())
     {
         db.first(
-            "SELECT u.user_name, u.tenant_id, o.locale FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.link_code = ?1",
+            "SELECT u.user_name, u.tenant_id, o.locale FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.link_code = ?1 AND o.kind = 'welcome'",
             &[text(code)],
         )
         .await?

@@ -31,6 +31,11 @@ pub fn credential_context(link_code: &str) -> String {
     format!("outbox:{link_code}")
 }
 
+/// The validity a code's SMS states: `OTP_SECONDS` in whole minutes (the same setting `otp` reads).
+fn code_minutes(env: &Env) -> u64 {
+    var_u64(env, "OTP_SECONDS", 600).div_ceil(60).max(1)
+}
+
 fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
     env.var(name).ok().and_then(|v| v.to_string().trim().parse().ok()).unwrap_or(default)
 }
@@ -242,7 +247,7 @@ async fn try_deliver(
         kind,
         locale: &row.locale,
         recipient: &row.recipient,
-        vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: 10 },
+        vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: code_minutes(env) },
     };
     match provider::send(env, &row.channel, &outgoing, db).await {
         provider::Outcome::Accepted(provider_id) => {

@@ -1,0 +1,234 @@
+// Codes by SMS against the real Worker and D1: /user-otp/v1/_send, /user/password/nologin/_update,
+// /user/citizen/_create and citizen login by code. Codes are read from their sealed outbox rows (the provider
+// is held unreachable), as only the SMS sender can.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnApp } from '../helpers.mjs';
+import { PASSWORD, USERS, assertError, login, post, rows, seedWorld, sha256 } from './support.mjs';
+import { HELD_OTP, assertOtpError, codeFor, createCitizen, resetPassword, sendOtp, wrong } from './otp_support.mjs';
+
+const CITIZEN = USERS.citizenDemo.userName; // 9876500001, a CITIZEN of pb.demo whose user name is the number
+const NEW_PASSWORD = 'river-mango-lantern';
+
+test('a passwordreset code: 201 as DIGIT answers, stored only as a keyed hash; it sets the password, ends every session, clears a lockout and the one-time password, and works once', async (t) => {
+  const app = await spawnApp(t, { vars: HELD_OTP });
+  const { tokens, ids } = await seedWorld(t, app, ['citizenDemo']);
+  // Lock the account and give it a one-time password, as a re-issue would leave it.
+  await rows(app, `UPDATE users SET account_locked = 1, locked_until = unixepoch() + 3600, otp_hash = 'x', otp_expires_at = unixepoch() + 99 WHERE id = ${ids.citizenDemo}`);
+  await rows(app, `INSERT INTO login_failures (user_id, at) VALUES (${ids.citizenDemo}, unixepoch())`);
+  const r = await sendOtp(app, CITIZEN, 'passwordreset', { userType: 'CITIZEN' });
+  assert.equal(r.status, 201, r.raw);
+  assert.deepEqual(r.body, { responseInfo: null, isSuccessful: true });
+  const code = await codeFor(app, CITIZEN);
+  assert.match(code, /^\d{6}$/);
+  const [stored] = await rows(app, `SELECT * FROM otp_codes WHERE mobile = '${CITIZEN}'`);
+  assert.deepEqual([stored.state, stored.purpose, stored.attempts, stored.used_at], ['pb', 'passwordreset', 0, null]);
+  assert.match(stored.code_hash, /^[0-9a-f]{64}$/);
+  assert.notEqual(stored.code_hash, sha256(code), 'a keyed hash, not a bare one');
+  const now = Math.floor(Date.now() / 1000);
+  assert.ok(Math.abs(stored.expires_at - (now + 600)) <= 5, 'valid 10 minutes');
+  const dump = JSON.stringify(await rows(app, 'SELECT * FROM otp_codes')) + JSON.stringify(await rows(app, 'SELECT * FROM otp_sends'));
+  assert.ok(!dump.includes(code), 'the code is nowhere in clear');
+
+  const ok = await resetPassword(app, CITIZEN, code, NEW_PASSWORD);
+  assert.equal(ok.status, 200, ok.raw);
+  assert.equal(ok.body.responseInfo.status, '200');
+  const [u] = await rows(app, `SELECT account_locked, locked_until, otp_hash, default_pwd_chgd FROM users WHERE id = ${ids.citizenDemo}`);
+  assert.deepEqual(u, { account_locked: 0, locked_until: null, otp_hash: null, default_pwd_chgd: 1 });
+  assert.deepEqual(await rows(app, `SELECT * FROM sessions WHERE user_id = ${ids.citizenDemo}`), [], 'every session ended');
+  assert.deepEqual(await rows(app, `SELECT * FROM login_failures WHERE user_id = ${ids.citizenDemo}`), []);
+  assert.equal((await post(app, '/user/_details', {}, tokens.citizenDemo)).status, 401, 'the old token no longer works');
+  assert.equal((await login(app, CITIZEN, NEW_PASSWORD)).status, 200, 'the new password logs in');
+  assertError(await login(app, CITIZEN, PASSWORD), 400, 'InvalidCredentials');
+  assertOtpError(await resetPassword(app, CITIZEN, code, 'another-good-password'), 400,
+    ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.USED'], 'the same code again');
+  assert.ok(!app.log().includes(code), 'the code never reaches the log');
+});
+
+test('a code expires (OTP_SECONDS), and an expired code says so', async (t) => {
+  const app = await spawnApp(t, { vars: { ...HELD_OTP, OTP_SECONDS: '2' } });
+  await seedWorld(t, app, []);
+  assert.equal((await sendOtp(app, CITIZEN)).status, 201);
+  const code = await codeFor(app, CITIZEN);
+  await sleep(3000);
+  assertOtpError(await resetPassword(app, CITIZEN, code, NEW_PASSWORD), 400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.EXPIRED']);
+  assert.equal((await login(app, CITIZEN, PASSWORD)).status, 200, 'the password is unchanged');
+});
+
+test('brute force: 5 tries per code, counted before they are compared (concurrent guesses too); then even the right code is refused, and a new one cannot be had before the throttle allows', async (t) => {
+  const app = await spawnApp(t, { vars: HELD_OTP });
+  await seedWorld(t, app, []);
+  assert.equal((await sendOtp(app, CITIZEN)).status, 201);
+  const code = await codeFor(app, CITIZEN);
+  const first = await resetPassword(app, CITIZEN, wrong(code), NEW_PASSWORD);
+  const e = assertOtpError(first, 400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
+  assert.equal(e.fields[1].triesLeft, 4);
+  // Ten guesses at once: only four more are compared.
+  const guesses = await Promise.all(Array.from({ length: 10 }, (_, i) =>
+    resetPassword(app, CITIZEN, String((Number(code) + 2 + i) % 1e6).padStart(6, '0'), NEW_PASSWORD)));
+  const reasons = guesses.map((g) => g.body.error.fields[1].code).sort();
+  assert.equal(reasons.filter((c) => c === 'OTP.WRONG').length, 3, reasons.join());
+  assert.equal(reasons.filter((c) => c === 'OTP.TOO_MANY_ATTEMPTS').length, 7, reasons.join());
+  const [row] = await rows(app, `SELECT attempts FROM otp_codes WHERE mobile = '${CITIZEN}'`);
+  assert.equal(row.attempts, 5, 'no more than 5 tries were counted');
+  assertOtpError(await resetPassword(app, CITIZEN, code, NEW_PASSWORD), 400,
+    ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.TOO_MANY_ATTEMPTS'], 'the right code after the limit');
+  const again = await sendOtp(app, CITIZEN);
+  assertOtpError(again, 429, ['OTP.RESEND_TOO_SOON'], 'a new code at once');
+  const wait = Number(again.headers.get('retry-after'));
+  assert.ok(wait > 20 && wait <= 30, `Retry-After ${wait}`);
+  assert.equal((await login(app, CITIZEN, PASSWORD)).status, 200, 'the password is unchanged');
+});
+
+test('throttles: one send per number per OTP_RESEND_SECONDS, OTP_SENDS_PER_HOUR per number, OTP_IP_SENDS_PER_HOUR per client address; a new send replaces the old code', async (t) => {
+  const app = await spawnApp(t, { vars: { ...HELD_OTP, OTP_RESEND_SECONDS: '2', OTP_SENDS_PER_HOUR: '3', OTP_IP_SENDS_PER_HOUR: '6' } });
+  await seedWorld(t, app, []);
+  const ip = { 'cf-connecting-ip': '203.0.113.7' };
+  assert.equal((await sendOtp(app, CITIZEN, 'passwordreset', { headers: ip })).status, 201);
+  const old = await codeFor(app, CITIZEN);
+  assertOtpError(await sendOtp(app, CITIZEN, 'passwordreset', { headers: ip }), 429, ['OTP.RESEND_TOO_SOON']);
+  await sleep(2100);
+  assert.equal((await sendOtp(app, CITIZEN, 'passwordreset', { headers: ip })).status, 201, 'after the wait');
+  const fresh = await codeFor(app, CITIZEN);
+  const [superseded] = await rows(app, `SELECT state, credential FROM outbox WHERE kind = 'code' ORDER BY id LIMIT 1`);
+  assert.equal(superseded.credential, null, 'the old code, not yet sent, is erased from the outbox');
+  if (old !== fresh) {
+    assertOtpError(await resetPassword(app, CITIZEN, old, NEW_PASSWORD), 400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG'], 'the replaced code');
+  }
+  await sleep(2100);
+  assert.equal((await sendOtp(app, CITIZEN, 'passwordreset', { headers: ip })).status, 201, 'the third in the hour');
+  await sleep(2100);
+  const hour = await sendOtp(app, CITIZEN, 'passwordreset', { headers: ip });
+  assertOtpError(hour, 429, ['OTP.TOO_MANY_REQUESTS'], 'the fourth in the hour');
+  assert.ok(Number(hour.headers.get('retry-after')) > 3500);
+  // The address: 3 sends so far; 3 more to other numbers pass, the 7th does not, while another address may.
+  for (const n of ['9876511001', '9876511002', '9876511003']) assert.equal((await sendOtp(app, n, 'passwordreset', { headers: ip })).status, 201);
+  assertOtpError(await sendOtp(app, '9876511004', 'passwordreset', { headers: ip }), 429, ['OTP.TOO_MANY_REQUESTS'], 'the address');
+  assert.equal((await sendOtp(app, '9876511004', 'passwordreset', { headers: { 'cf-connecting-ip': '203.0.113.8' } })).status, 201);
+  // The newest code works.
+  assert.equal((await resetPassword(app, CITIZEN, await codeFor(app, CITIZEN), NEW_PASSWORD)).status, 200);
+});
+
+test('passwordreset for an unknown number answers exactly as for a known one (status, body, time) and sends nothing; OTP_REVEAL_UNKNOWN_NUMBER restores DIGIT\'s answer', async (t) => {
+  const app = await spawnApp(t, { vars: { ...HELD_OTP, OTP_RESEND_SECONDS: '0', OTP_SENDS_PER_HOUR: '1000' } });
+  await seedWorld(t, app, []);
+  const known = []; const unknown = [];
+  for (let i = 0; i < 20; i++) {
+    for (const [mobile, into] of (i % 2 ? [[CITIZEN, known], ['9876599999', unknown]] : [['9876599999', unknown], [CITIZEN, known]])) {
+      const start = performance.now();
+      const r = await sendOtp(app, mobile);
+      into.push({ ms: performance.now() - start, status: r.status, raw: r.raw });
+    }
+  }
+  assert.deepEqual(new Set(known.concat(unknown).map((x) => `${x.status} ${x.raw}`)),
+    new Set(['201 {"responseInfo":null,"isSuccessful":true}']), 'one status and body for both');
+  const median = (xs) => xs.map((x) => x.ms).sort((a, b) => a - b)[xs.length >> 1];
+  const diff = Math.abs(median(known) - median(unknown));
+  t.diagnostic(`median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`);
+  assert.ok(diff < 15, `the answers take the same time: medians differ by ${diff.toFixed(1)} ms`);
+  assert.deepEqual(await rows(app, "SELECT * FROM outbox WHERE recipient = '9876599999'"), [], 'nothing is sent to an unknown number');
+  // nologin/_update for the unknown number answers as a wrong code does.
+  assertOtpError(await resetPassword(app, '9876599999', '123456', NEW_PASSWORD), 400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
+
+  const digit = await spawnApp(t, { vars: { ...HELD_OTP, OTP_REVEAL_UNKNOWN_NUMBER: 'true' } });
+  await seedWorld(t, digit, []);
+  const e = assertOtpError(await sendOtp(digit, '9876599999'), 400, ['OTP.UNKNOWN_MOBILE_NUMBER']);
+  assert.equal(e.message, 'OTP request for password reset failed');
+});
+
+test('a password that fails the policy does not use up the code; the request is checked as DIGIT checks it', async (t) => {
+  const app = await spawnApp(t, { vars: HELD_OTP });
+  await seedWorld(t, app, []);
+  assert.equal((await sendOtp(app, CITIZEN)).status, 201);
+  const code = await codeFor(app, CITIZEN);
+  for (const [pw, why] of [['short1', 'at least 8'], ['password123', 'too common'], [`my${CITIZEN}x`, 'phone number'], ['x'.repeat(65), 'at most 64']]) {
+    const e = assertError(await resetPassword(app, CITIZEN, code, pw), 400, 'InvalidField', pw);
+    assert.match(e.message, new RegExp(why));
+  }
+  assertError(await resetPassword(app, CITIZEN, '', NEW_PASSWORD), 400, 'InvalidNonLoggedInUserUpdatePasswordRequestException');
+  assertError(await resetPassword(app, CITIZEN, code, NEW_PASSWORD, { type: 'nobody' }), 400, 'InvalidNonLoggedInUserUpdatePasswordRequestException');
+  const [row] = await rows(app, `SELECT attempts, used_at FROM otp_codes WHERE mobile = '${CITIZEN}'`);
+  assert.deepEqual(row, { attempts: 0, used_at: null });
+  assert.equal((await resetPassword(app, CITIZEN, code, NEW_PASSWORD)).status, 200, 'the code still works');
+  assertOtpError(await sendOtp(app, 'abc'), 400, ['OTP.MOBILE_NUMBER_INVALID']);
+  assertOtpError(await sendOtp(app, CITIZEN, 'nonsense'), 400, ['OTP.REQUEST_TYPE_MANDATORY']);
+  assertOtpError(await sendOtp(app, CITIZEN, 'passwordreset', { tenantId: 'zz' }), 400, ['OTP.TENANT_ID_INVALID']);
+});
+
+test('registration: a known number is refused (OTP.MOBILENUMBER); a new one gets a code, becomes a CITIZEN of the state with tokens; the same number again is a duplicate', async (t) => {
+  const app = await spawnApp(t, { vars: HELD_OTP });
+  await seedWorld(t, app, []);
+  const known = await sendOtp(app, CITIZEN, 'register', { userType: 'CITIZEN' });
+  const e = assertOtpError(known, 400, ['OTP.MOBILENUMBER']);
+  assert.equal(e.message, 'OTP request for register failed');
+  const mobile = '9876522222';
+  // The type defaults to register.
+  assert.equal((await sendOtp(app, mobile, '')).status, 201);
+  const code = await codeFor(app, mobile);
+  assertOtpError(await createCitizen(app, { name: 'Asha Devi', username: mobile, otpReference: wrong(code), password: NEW_PASSWORD }),
+    400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
+  const r = await createCitizen(app, { name: 'Asha Devi', username: mobile, otpReference: code, password: NEW_PASSWORD });
+  assert.equal(r.status, 200, r.raw);
+  assert.equal(r.body.token_type, 'bearer');
+  assert.equal(r.body.UserRequest.type, 'CITIZEN');
+  assert.equal(r.body.UserRequest.tenantId, 'pb', 'a citizen belongs to the state, as in DIGIT');
+  assert.equal(r.body.UserRequest.defaultPwdChgd, true);
+  assert.deepEqual(r.body.UserRequest.roles.map((x) => x.code), ['CITIZEN']);
+  assert.equal((await post(app, '/user/_details', {}, r.body.access_token)).status, 200, 'signed in');
+  assert.equal((await login(app, mobile, NEW_PASSWORD, 'pb', { userType: 'CITIZEN' })).status, 200);
+  assertError(await createCitizen(app, { name: 'Asha Devi', username: mobile, otpReference: code }), 400, 'DuplicateUserNameException');
+  assertOtpError(await sendOtp(app, mobile, 'register'), 400, ['OTP.MOBILENUMBER'], 'registered now');
+  // Registration without login (DIGIT's flag off) answers the user.
+  const plain = await spawnApp(t, { vars: { ...HELD_OTP, CITIZEN_REGISTRATION_WITH_LOGIN: 'false' } });
+  await seedWorld(t, plain, []);
+  assert.equal((await sendOtp(plain, mobile, 'register')).status, 201);
+  const p = await createCitizen(plain, { name: 'Asha', username: mobile, otpReference: await codeFor(plain, mobile) });
+  assert.equal(p.status, 200, p.raw);
+  assert.equal(p.body.user[0].userName, mobile);
+  assert.equal(p.body.access_token, undefined);
+});
+
+test('CITIZEN_LOGIN: a login code is a citizen\'s password (either, the default; code), or is not (password)', async (t) => {
+  for (const mode of ['either', 'code', 'password']) {
+    await t.test(mode, async (t) => {
+      const app = await spawnApp(t, { vars: { ...HELD_OTP, CITIZEN_LOGIN: mode } });
+      await seedWorld(t, app, []);
+      assert.equal((await sendOtp(app, CITIZEN, 'login', { userType: 'CITIZEN' })).status, 201);
+      const code = await codeFor(app, CITIZEN);
+      const byCode = await login(app, CITIZEN, code, 'pb.demo', { userType: 'CITIZEN' });
+      const byPassword = await login(app, CITIZEN, PASSWORD, 'pb.demo', { userType: 'CITIZEN' });
+      assert.equal(byCode.status, mode === 'password' ? 400 : 200, `code: ${byCode.raw}`);
+      assert.equal(byPassword.status, mode === 'code' ? 400 : 200, `password: ${byPassword.raw}`);
+      if (mode !== 'password') {
+        assertError(await login(app, CITIZEN, code, 'pb.demo', { userType: 'CITIZEN' }), 400, 'InvalidCredentials', 'a code logs in once');
+      }
+    });
+  }
+});
+
+test('mGramSeva\'s first login, unchanged: the one-time password logs in, /user/_search says defaultPwdChgd false, a passwordreset code and nologin/_update set the password', async (t) => {
+  const app = await spawnApp(t, { vars: HELD_OTP });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const { upload, oneTimePassword } = await import('./upload_support.mjs');
+  const up = await upload(app, tokens.gpDemo, 'firstName,lastName,phone,roles\nRavi,Kumar,9876533333,EMPLOYEE\n', { userType: 'EMPLOYEE' });
+  assert.equal(up.status, 200, up.raw);
+  const otp = await oneTimePassword(app, '9876533333');
+  const l = await login(app, '9876533333', otp, 'pb.demo', { userType: 'EMPLOYEE' });
+  assert.equal(l.status, 200, l.raw);
+  const u = l.body.UserRequest;
+  const s = await post(app, '/user/_search', { RequestInfo: { authToken: l.body.access_token }, tenantId: u.tenantId, id: [u.id], mobileNumber: u.mobileNumber }, l.body.access_token);
+  assert.equal(s.status, 200, s.raw);
+  assert.equal(s.body.user[0].defaultPwdChgd, false);
+  assert.equal((await sendOtp(app, u.userName, 'passwordreset', { tenantId: u.tenantId, userType: u.type, locale: 'hi_IN' })).status, 201);
+  const [row] = await rows(app, "SELECT locale FROM outbox WHERE kind = 'code'");
+  assert.equal(row.locale, 'hi_IN', 'the code SMS is in the language asked for');
+  const r = await resetPassword(app, u.userName, await codeFor(app, '9876533333'), 'Abcd@12345', { tenantId: u.tenantId, type: u.type });
+  assert.equal(r.status, 200, r.raw);
+  const again = await login(app, '9876533333', 'Abcd@12345', 'pb.demo', { userType: 'EMPLOYEE' });
+  assert.equal(again.status, 200);
+  assertError(await login(app, '9876533333', otp, 'pb.demo', { userType: 'EMPLOYEE' }), 400, 'InvalidCredentials', 'the one-time password no longer works');
+  const s2 = await post(app, '/user/_search', { tenantId: 'pb.demo', id: [u.id] }, again.body.access_token);
+  assert.equal(s2.body.user[0].defaultPwdChgd, true);
+});
