@@ -31,3 +31,7 @@ say "measuring (native, then headless Chromium)"
 node bench/run.mjs "$OUT"
 say "measuring the identity API (wrk against a local Worker)"
 node bench/api.mjs "$OUT"
+say "measuring the upload (1,000 / 10,000 / 100,000 rows beside the bare batch) and the SMS sender"
+node bench/upload.mjs "$OUT"
+say "measuring the login page on a throttled phone"
+node bench/login.mjs 7

@@ -180,7 +180,7 @@ function sendMessage(r) {
 function otherMessage(r) {
   if (!r.status) return 'offline';
   if (r.status === 401) return 'sessionGone';
-  const known = { InvalidField: 'notAllowed', OneTimePasswordExpired: 'otpExpired', DuplicateUserNameException: 'duplicate',
+  const known = { InvalidField: 'notAllowed', INVALID_PWD_LENGTH: 'notAllowed', INVALID_PWD_PATTERN: 'notAllowed', OneTimePasswordExpired: 'otpExpired', DuplicateUserNameException: 'duplicate',
     UserNameNotValidException: 'badMobile', InvalidTenant: 'badTenant' };
   return known[errorCode(r.body)] || 'failed';
 }

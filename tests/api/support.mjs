@@ -124,7 +124,17 @@ export async function openD1(t, app) {
 /** Runs one query on the app's D1 and returns its rows (through openD1's handle when there is one). */
 export async function rows(app, query) {
   const db = handles.get(app);
-  return db ? (await db.prepare(query).all()).results : app.sql(query);
+  if (!db) return app.sql(query);
+  // A second handle on the same SQLite files finds them busy now and then while the Worker writes (miniflare
+  // answers "internal error"): a read is simply tried again, a few times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return (await db.prepare(query).all()).results;
+    } catch (e) {
+      if (attempt >= 10 || !/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
 
 /**

@@ -254,7 +254,7 @@ test('a bulk create refuses 101 users and an empty list', async (t) => {
   const { tokens } = await seedWorld(t, app, ['state']);
   const before = await snapshot(app);
   for (const users of [bulkUsers(101), []]) {
-    const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'InvalidField', `${users.length} users`);
+    const e = assertError(await post(app, BULK, { Users: users }, tokens.state), 400, 'InvalidUserCreateException', `${users.length} users`);
     assert.deepEqual(e.params, ['Users']);
   }
   assertError(await post(app, BULK, {}, tokens.state), 400, 'InvalidUserCreateException', 'no Users');

@@ -23,8 +23,6 @@ pub const QUEUE: &str = "SMS_QUEUE";
 const DEAD_LETTERS: &str = "enrol-sms-dlq";
 /// At most this many messages per `send_batch` (the Queues limit).
 const SEND_BATCH: usize = 100;
-/// A row in `sending` longer than this is taken to belong to a consumer that died.
-const LEASE_SECS: u64 = 120;
 
 /// The associated data of an outbox row's sealed credential: a sealed value copied into another row does not open.
 pub fn credential_context(link_code: &str) -> String {
@@ -46,6 +44,8 @@ struct Timing {
     base: u64,
     max: u64,
     give_up: u64,
+    /// A row in `sending` longer than this (`SMS_LEASE_SECONDS`, 120) belongs to a consumer that died.
+    lease: u64,
 }
 
 impl Timing {
@@ -54,6 +54,7 @@ impl Timing {
             base: var_u64(env, "SMS_RETRY_BASE_SECONDS", 30),
             max: var_u64(env, "SMS_RETRY_MAX_SECONDS", 3600).min(43_200),
             give_up: var_u64(env, "SMS_GIVE_UP_SECONDS", 86_400),
+            lease: var_u64(env, "SMS_LEASE_SECONDS", 120).max(1),
         }
     }
 
@@ -104,7 +105,7 @@ pub async fn sweep(env: &Env) -> Result<usize, crate::error::ApiError> {
                SELECT id FROM outbox WHERE (state = 'pending' AND due_at <= ?1 - ?2)
                   OR (state = 'sending' AND updated_at <= ?1 - ?3) ORDER BY due_at LIMIT 5000)
              RETURNING id",
-            &[int(now), int(after.max(1)), int(LEASE_SECS as i64)],
+            &[int(now), int(after.max(1)), int(Timing::from_env(env).lease as i64)],
         )
         .await?;
     let ids: Vec<i64> = ids.into_iter().map(|i| i.id).collect();
@@ -211,12 +212,21 @@ async fn try_deliver(
              RETURNING id, channel, kind, recipient, locale, link_code, credential, attempts, created_at,
                (SELECT name FROM users WHERE users.id = outbox.user_id) AS name,
                (SELECT user_name FROM users WHERE users.id = outbox.user_id) AS user_name",
-            &[int(id), int(now), int(LEASE_SECS as i64)],
+            &[int(id), int(now), int(timing.lease as i64)],
         )
         .await?;
     let Some(row) = row else {
-        // Sent, delivered, failed, or another consumer holds it: nothing to do.
-        return Ok(Next::Ack);
+        // Sent, delivered or failed: nothing to do. Held by another consumer: look again when its lease ends,
+        // so that a consumer that died holding it (a cancelled invocation) cannot strand the message.
+        #[derive(Deserialize)]
+        struct State {
+            state: String,
+        }
+        let state: Option<State> = db.first("SELECT state FROM outbox WHERE id = ?1", &[int(id)]).await?;
+        return Ok(match state {
+            Some(s) if s.state == "sending" => Next::RetryIn(timing.lease),
+            _ => Next::Ack,
+        });
     };
     let Some(kind) = Kind::parse(&row.kind) else {
         give_up(db, id, "unknown message kind").await?;
