@@ -25,7 +25,9 @@ pub const LINK_CODE_CHARS: usize = 10;
 /// The secrets, read once per request from the Worker's environment (wrangler secrets; `.dev.vars` locally).
 pub struct Keys {
     pepper: Vec<u8>,
-    outbox: Option<Aes256Gcm>,
+    /// OUTBOX_KEY's bytes; the cipher is made the first time it is needed (a login never needs it).
+    outbox_key: Option<Vec<u8>>,
+    outbox: std::cell::OnceCell<Option<Aes256Gcm>>,
 }
 
 fn not_configured(name: &str) -> ApiError {
@@ -40,13 +42,9 @@ impl Keys {
         if pepper.len() < 32 {
             return Err(not_configured("OTP_PEPPER"));
         }
-        let outbox = env
-            .var("OUTBOX_KEY")
-            .ok()
-            .and_then(|v| B64.decode(v.to_string().trim()).ok())
-            .filter(|k| k.len() == 32)
-            .and_then(|k| Aes256Gcm::new_from_slice(&k).ok());
-        Ok(Self { pepper: pepper.into_bytes(), outbox })
+        let outbox_key =
+            env.var("OUTBOX_KEY").ok().and_then(|v| B64.decode(v.to_string().trim()).ok()).filter(|k| k.len() == 32);
+        Ok(Self { pepper: pepper.into_bytes(), outbox_key, outbox: std::cell::OnceCell::new() })
     }
 
     /// The stored form of a one-time password: HMAC-SHA-256(pepper, uuid NUL password), hex. The uuid makes
@@ -70,7 +68,10 @@ impl Keys {
     }
 
     fn cipher(&self) -> Result<&Aes256Gcm, ApiError> {
-        self.outbox.as_ref().ok_or_else(|| not_configured("OUTBOX_KEY"))
+        self.outbox
+            .get_or_init(|| self.outbox_key.as_deref().and_then(|k| Aes256Gcm::new_from_slice(k).ok()))
+            .as_ref()
+            .ok_or_else(|| not_configured("OUTBOX_KEY"))
     }
 
     /// `base64(nonce || ciphertext)` of `plain`, bound to `context` (the row it belongs in), so a sealed value
