@@ -38,7 +38,7 @@ cat <<MSG
   demo tenant pb.demo (under the state tenant pb); SYSTEM administrator:
     user name:   admin
     password:    $password
-  SMS and emails are not sent: the `log` provider prints each one here (and keeps it in D1).
+  SMS and emails are not sent: the 'log' provider prints each one here (and keeps it in D1).
   Stop with Ctrl-C. Local data is kept in .enrol/d1.
 
 MSG
@@ -50,5 +50,5 @@ MSG
 sweeper=$!
 trap 'kill $sweeper 2>/dev/null' EXIT
 # ENROL_LOCAL=1 is what lets the `log` provider work: it is never set when deployed.
-wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false --log-level warn \
+wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false --log-level log \
   --test-scheduled --var ENROL_LOCAL:1
