@@ -9,6 +9,21 @@ use serde::Deserializer;
 use serde::de::{self, Visitor};
 use std::fmt;
 
+/// `null` (and an absent `Option`) is "not given"; `Some(x)` is read as `x`. The same in every visitor here.
+macro_rules! absent_is_none {
+    () => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_none<E>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    };
+}
+
 struct BoolV;
 
 impl<'de> Visitor<'de> for BoolV {
@@ -37,15 +52,7 @@ impl<'de> Visitor<'de> for BoolV {
             Err(E::invalid_value(de::Unexpected::Str(v), &self))
         }
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    absent_is_none!();
 }
 
 struct IntV;
@@ -76,15 +83,7 @@ impl<'de> Visitor<'de> for IntV {
         }
         t.parse().map(Some).map_err(|_| E::invalid_value(de::Unexpected::Str(v), &self))
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    absent_is_none!();
 }
 
 struct TextV;
@@ -112,15 +111,7 @@ impl<'de> Visitor<'de> for TextV {
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
         Ok(Some(v.to_string()))
     }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
+    absent_is_none!();
 }
 
 pub fn bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
