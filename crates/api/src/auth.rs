@@ -37,6 +37,19 @@ impl UserType {
     }
 }
 
+impl UserType {
+    /// The user types a login of this `userType` finds, as a JSON array for `json_each` (DIGIT's rule:
+    /// EMPLOYEE logins find SYSTEM users too; no type finds every type).
+    pub fn login_types(t: Option<UserType>) -> &'static str {
+        match t {
+            Some(UserType::Citizen) => r#"["CITIZEN"]"#,
+            Some(UserType::Employee) => r#"["EMPLOYEE","SYSTEM"]"#,
+            Some(UserType::System) => r#"["SYSTEM"]"#,
+            None => r#"["CITIZEN","EMPLOYEE","SYSTEM"]"#,
+        }
+    }
+}
+
 /// `child` is `parent` or below it.
 pub fn in_subtree(parent: &str, child: &str) -> bool {
     child == parent
@@ -104,7 +117,7 @@ pub fn token_of(req: &Request, request_info_token: Option<&str>) -> Option<Strin
     });
     bearer
         .or_else(|| request_info_token.map(str::to_string))
-        .or_else(|| req.url().ok()?.query_pairs().find(|(k, _)| k == "access_token").map(|(_, v)| v.into_owned()))
+        .or_else(|| crate::http::query(req, "access_token"))
         .filter(|t| !t.is_empty() && t.len() <= 256)
 }
 

@@ -74,8 +74,14 @@ impl std::str::FromStr for CitizenLogin {
     }
 }
 
-fn var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
+/// A setting parsed from `[vars]` (or a secret), `default` when it is absent or does not parse.
+pub fn var<T: std::str::FromStr>(env: &Env, name: &str, default: T) -> T {
     env.var(name).ok().and_then(|v| v.to_string().trim().parse().ok()).unwrap_or(default)
+}
+
+/// A text setting or secret; None when it is absent or blank.
+pub fn text_var(env: &Env, name: &str) -> Option<String> {
+    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
 }
 
 impl Settings {

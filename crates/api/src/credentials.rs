@@ -38,7 +38,7 @@ fn not_configured(name: &str) -> ApiError {
 impl Keys {
     /// `OTP_PEPPER` (any text of 32 or more bytes) and `OUTBOX_KEY` (32 bytes, base64).
     pub fn from_env(env: &Env) -> Result<Self, ApiError> {
-        let pepper = env.var("OTP_PEPPER").map(|v| v.to_string()).unwrap_or_default();
+        let pepper = crate::config::text_var(env, "OTP_PEPPER").unwrap_or_default();
         if pepper.len() < 32 {
             return Err(not_configured("OTP_PEPPER"));
         }
@@ -74,9 +74,22 @@ impl Keys {
             .ok_or_else(|| not_configured("OUTBOX_KEY"))
     }
 
-    /// `base64(nonce || ciphertext)` of `plain`, bound to `context` (the row it belongs in), so a sealed value
-    /// copied into another row does not open.
-    pub fn seal(&self, plain: &str, context: &str) -> Result<String, ApiError> {
+    /// A credential for an outbox row: a new link code for the row, and `secret` sealed to it (the link code is
+    /// the row's associated data, so a sealed value copied into another row does not open). Every message that
+    /// carries a password or a code is made here: welcomes of an upload or a re-issue, and OTP codes.
+    pub fn seal_for_outbox(&self, secret: &str) -> Result<Sealed, ApiError> {
+        let link_code = link_code()?;
+        let sealed = self.seal(secret, &outbox_context(&link_code))?;
+        Ok(Sealed { link_code, sealed })
+    }
+
+    /// The secret of an outbox row's sealed credential.
+    pub fn open_outbox(&self, sealed: &str, link_code: &str) -> Result<String, ApiError> {
+        self.open(sealed, &outbox_context(link_code))
+    }
+
+    /// `base64(nonce || ciphertext)` of `plain`, bound to `context`.
+    fn seal(&self, plain: &str, context: &str) -> Result<String, ApiError> {
         let mut nonce = [0u8; 12];
         fill(&mut nonce)?;
         let sealed = self
@@ -92,7 +105,7 @@ impl Keys {
     }
 
     /// The plain text of `seal`'s output, or an error when the key or the context is not the one it was sealed with.
-    pub fn open(&self, sealed: &str, context: &str) -> Result<String, ApiError> {
+    fn open(&self, sealed: &str, context: &str) -> Result<String, ApiError> {
         let bytes = B64.decode(sealed).map_err(|_| ApiError::internal("sealed credential is not base64"))?;
         if bytes.len() < 12 {
             return Err(ApiError::internal("sealed credential is too short"));
@@ -104,6 +117,17 @@ impl Keys {
             .map_err(|_| ApiError::internal("sealed credential does not open with OUTBOX_KEY"))?;
         String::from_utf8(plain).map_err(|_| ApiError::internal("sealed credential is not text"))
     }
+}
+
+/// An outbox row's link code and its sealed credential (`Keys::seal_for_outbox`).
+pub struct Sealed {
+    pub link_code: String,
+    pub sealed: String,
+}
+
+/// The associated data of an outbox row's sealed credential.
+fn outbox_context(link_code: &str) -> String {
+    format!("outbox:{link_code}")
 }
 
 fn fill(buf: &mut [u8]) -> Result<(), ApiError> {
@@ -145,7 +169,7 @@ pub fn six_digits() -> Result<String, ApiError> {
     Ok(out)
 }
 
-pub fn link_code() -> Result<String, ApiError> {
+fn link_code() -> Result<String, ApiError> {
     random_text(LINK_CODE_CHARS)
 }
 

@@ -108,6 +108,11 @@ pub async fn form(req: &mut Request, max: usize) -> Result<Vec<(String, String)>
     Ok(pairs)
 }
 
+/// A query-string parameter of the request.
+pub fn query(req: &Request, name: &str) -> Option<String> {
+    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }

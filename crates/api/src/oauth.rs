@@ -78,18 +78,15 @@ async fn password_grant(
     if username.len() > 256 || password.len() > 1024 {
         return Err(invalid_credentials());
     }
-    // DIGIT's userType: EMPLOYEE logins also find SYSTEM users.
-    let types: &[&str] = match field(form, "userType").map(UserType::parse) {
-        None => &["CITIZEN", "EMPLOYEE", "SYSTEM"],
-        Some(Some(UserType::Citizen)) => &["CITIZEN"],
-        Some(Some(UserType::Employee)) => &["EMPLOYEE", "SYSTEM"],
-        Some(Some(UserType::System)) => &["SYSTEM"],
+    let user_type = match field(form, "userType").map(UserType::parse) {
+        None => None,
+        Some(Some(t)) => Some(t),
         Some(None) => {
             return Err(ApiError::bad_request("InvalidRequest", "userType is CITIZEN or EMPLOYEE")
                 .with_oauth("invalid_request"));
         }
     };
-    let types = json!(types).to_string();
+    let types = UserType::login_types(user_type);
     let row: Option<LoginRow> = db
         .first(
             concat!(
@@ -99,7 +96,7 @@ async fn password_grant(
                FROM users u WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
                AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
             ),
-            &[text(tenant), text(username), text(&types)],
+            &[text(tenant), text(username), text(types)],
         )
         .await?;
     let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at, failures }) = row else {

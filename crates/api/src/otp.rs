@@ -241,16 +241,6 @@ struct SendRequest {
     otp: Option<OtpInput>,
 }
 
-/// The user types a `userType` finds: EMPLOYEE logins find SYSTEM users too, as at `/user/oauth/token`.
-fn types_of(user_type: Option<UserType>) -> &'static str {
-    match user_type {
-        Some(UserType::Citizen) => r#"["CITIZEN"]"#,
-        Some(UserType::Employee) => r#"["EMPLOYEE","SYSTEM"]"#,
-        Some(UserType::System) => r#"["SYSTEM"]"#,
-        None => r#"["CITIZEN","EMPLOYEE","SYSTEM"]"#,
-    }
-}
-
 /// `u.tenant_id` is the state `?1` or below it (constant SQL; a tenant id holds no LIKE wildcards, but this
 /// does not depend on it).
 const IN_STATE: &str = "(u.tenant_id = ?1 OR substr(u.tenant_id, 1, length(?1) + 1) = ?1 || '.')";
@@ -310,7 +300,11 @@ pub async fn send(
     let state = state_of(tenant);
     let keys = Keys::from_env(env)?;
     let user_type = input.user_type.as_deref().and_then(UserType::parse);
-    let types = if purpose == Purpose::Register { types_of(Some(UserType::Citizen)) } else { types_of(user_type) };
+    let types = if purpose == Purpose::Register {
+        UserType::login_types(Some(UserType::Citizen))
+    } else {
+        UserType::login_types(user_type)
+    };
 
     #[derive(Deserialize)]
     struct Found {
@@ -402,12 +396,17 @@ pub async fn send(
             .unwrap_or("en_IN");
         // A code row gets a link code of its own too: it is the context its sealed code is bound to, like a
         // welcome's (the SMS carries no link; `/l/` only opens welcome links).
-        let link = credentials::link_code()?;
-        let sealed = keys.seal(&code, &crate::sms::credential_context(&link))?;
+        let sealed = keys.seal_for_outbox(&code)?;
         batch.push(db.stmt(
             "INSERT INTO outbox (user_id, channel, kind, recipient, locale, link_code, credential)
              VALUES (?1, 'sms', 'code', ?2, ?3, ?4, ?5) RETURNING id",
-            &[found.id.map_or(wasm_bindgen::JsValue::NULL, int), text(to), text(locale), text(&link), text(&sealed)],
+            &[
+                found.id.map_or(wasm_bindgen::JsValue::NULL, int),
+                text(to),
+                text(locale),
+                text(&sealed.link_code),
+                text(&sealed.sealed),
+            ],
         )?);
     }
     let results = db.batch(batch).await?;
@@ -578,7 +577,7 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
                    AND u.type IN (SELECT value FROM json_each(?3))
                  ORDER BY score DESC, u.id LIMIT 2"
             ),
-            &[text(state), text(user_name), text(types_of(user_type)), text(tenant)],
+            &[text(state), text(user_name), text(UserType::login_types(user_type)), text(tenant)],
         )
         .await?;
     let account = match accounts.as_slice() {

@@ -53,8 +53,7 @@ pub async fn reissue(
         }
     };
     let password = credentials::one_time_password()?;
-    let link = credentials::link_code()?;
-    let sealed = keys.seal(&password, &crate::sms::credential_context(&link))?;
+    let sealed = keys.seal_for_outbox(&password)?;
     let expires = (now_secs() + s.one_time_password_secs) as i64;
     #[derive(Deserialize)]
     struct Id {
@@ -83,8 +82,8 @@ pub async fn reissue(
                     text(channel),
                     text(&recipient),
                     text(&c.locale),
-                    text(&link),
-                    text(&sealed),
+                    text(&sealed.link_code),
+                    text(&sealed.sealed),
                 ],
             )?,
         ])

@@ -73,7 +73,7 @@ fn msg91_final(status: &str) -> Option<bool> {
 /// `POST /v1/sms/dlr/msg91/{secret}`: the v2 form (`data` = a JSON string of an array of requests, each with
 /// its `report` list) or the v3 JSON object.
 pub async fn msg91(mut req: Request, env: &Env, db: &Db, secret: &str) -> Result<Response, ApiError> {
-    let expected = env.var("SMS_DLR_SECRET").map(|v| v.to_string()).unwrap_or_default();
+    let expected = crate::config::text_var(env, "SMS_DLR_SECRET").unwrap_or_default();
     if expected.len() < 16 || !same(expected.as_bytes(), secret.as_bytes()) {
         return Err(forged());
     }
@@ -129,7 +129,7 @@ pub fn twilio_signature(token: &str, url: &str, params: &[(String, String)]) -> 
 
 /// `POST /v1/sms/dlr/twilio`: Twilio's StatusCallback, signed over the URL we gave it.
 pub async fn twilio(mut req: Request, env: &Env, db: &Db) -> Result<Response, ApiError> {
-    let token = env.var("TWILIO_AUTH_TOKEN").map(|v| v.to_string()).unwrap_or_default();
+    let token = crate::config::text_var(env, "TWILIO_AUTH_TOKEN").unwrap_or_default();
     let signature = req.headers().get("x-twilio-signature").ok().flatten().unwrap_or_default();
     if token.is_empty() || signature.is_empty() {
         return Err(forged());

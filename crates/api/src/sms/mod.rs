@@ -11,7 +11,7 @@ pub mod dlr;
 mod provider;
 pub mod templates;
 
-use crate::config::now_secs;
+use crate::config::{now_secs, var};
 use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use serde::Deserialize;
@@ -24,20 +24,6 @@ const DEAD_LETTERS: &str = "enrol-sms-dlq";
 /// At most this many messages per `send_batch` (the Queues limit).
 const SEND_BATCH: usize = 100;
 
-/// The associated data of an outbox row's sealed credential: a sealed value copied into another row does not open.
-pub fn credential_context(link_code: &str) -> String {
-    format!("outbox:{link_code}")
-}
-
-/// The validity a code's SMS states: `OTP_SECONDS` in whole minutes (the same setting `otp` reads).
-fn code_minutes(env: &Env) -> u64 {
-    var_u64(env, "OTP_SECONDS", 600).div_ceil(60).max(1)
-}
-
-fn var_u64(env: &Env, name: &str, default: u64) -> u64 {
-    env.var(name).ok().and_then(|v| v.to_string().trim().parse().ok()).unwrap_or(default)
-}
-
 /// Retry timing: `SMS_RETRY_BASE_SECONDS` (30) doubled each attempt up to `SMS_RETRY_MAX_SECONDS` (1 hour),
 /// for `SMS_GIVE_UP_SECONDS` (24 hours) after the row was written.
 struct Timing {
@@ -46,15 +32,18 @@ struct Timing {
     give_up: u64,
     /// A row in `sending` longer than this (`SMS_LEASE_SECONDS`, 120) belongs to a consumer that died.
     lease: u64,
+    /// The validity a code's SMS states: the OTP settings' `OTP_SECONDS`, in whole minutes.
+    code_minutes: u64,
 }
 
 impl Timing {
     fn from_env(env: &Env) -> Self {
         Self {
-            base: var_u64(env, "SMS_RETRY_BASE_SECONDS", 30),
-            max: var_u64(env, "SMS_RETRY_MAX_SECONDS", 3600).min(43_200),
-            give_up: var_u64(env, "SMS_GIVE_UP_SECONDS", 86_400),
-            lease: var_u64(env, "SMS_LEASE_SECONDS", 120).max(1),
+            base: var(env, "SMS_RETRY_BASE_SECONDS", 30),
+            max: var(env, "SMS_RETRY_MAX_SECONDS", 3600u64).min(43_200),
+            give_up: var(env, "SMS_GIVE_UP_SECONDS", 86_400),
+            lease: var(env, "SMS_LEASE_SECONDS", 120u64).max(1),
+            code_minutes: crate::config::Settings::from_env(env).otp.ttl_secs.div_ceil(60).max(1),
         }
     }
 
@@ -68,7 +57,7 @@ impl Timing {
 /// the rows stay `pending`, and the cron sweep enqueues them again. `ENROL_TEST_SKIP_ENQUEUE=1` (tests
 /// only) skips it, as a Worker that died right after the commit would.
 pub fn enqueue_after_commit(env: &Env, ctx: &worker::Context, ids: Vec<i64>) {
-    if ids.is_empty() || var_u64(env, "ENROL_TEST_SKIP_ENQUEUE", 0) == 1 {
+    if ids.is_empty() || var(env, "ENROL_TEST_SKIP_ENQUEUE", 0u8) == 1 {
         return;
     }
     let env = env.clone();
@@ -97,7 +86,7 @@ pub async fn sweep(env: &Env) -> Result<usize, crate::error::ApiError> {
     }
     let db = Db::new(env)?;
     let now = now_secs() as i64;
-    let after = var_u64(env, "SMS_SWEEP_AFTER_SECONDS", 120) as i64;
+    let after = var(env, "SMS_SWEEP_AFTER_SECONDS", 120i64);
     // Claimed by moving due_at on, so that the next sweep does not take them again before the queue has.
     let ids: Vec<Id> = db
         .all(
@@ -233,7 +222,7 @@ async fn try_deliver(
         return Ok(Next::Ack);
     };
     let secret = match (keys, &row.credential, &row.link_code) {
-        (Some(k), Some(sealed), Some(link)) => match k.open(sealed, &credential_context(link)) {
+        (Some(k), Some(sealed), Some(link)) => match k.open_outbox(sealed, link) {
             Ok(s) => s,
             Err(_) => {
                 give_up(db, id, "the credential does not open with OUTBOX_KEY").await?;
@@ -257,7 +246,7 @@ async fn try_deliver(
         kind,
         locale: &row.locale,
         recipient: &row.recipient,
-        vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: code_minutes(env) },
+        vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: timing.code_minutes },
     };
     match provider::send(env, &row.channel, &outgoing, db).await {
         provider::Outcome::Accepted(provider_id) => {

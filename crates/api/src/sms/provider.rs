@@ -5,6 +5,7 @@
 //! credentials are wrong: mark failed with the provider's reason, never retry).
 
 use super::templates::{self, Kind, Vars};
+use crate::config::text_var as var;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use futures_util::future::{Either, select};
@@ -29,10 +30,6 @@ pub struct Outgoing<'a> {
     /// 10 digits (SMS) or an email address.
     pub recipient: &'a str,
     pub vars: Vars<'a>,
-}
-
-fn var(env: &Env, name: &str) -> Option<String> {
-    env.var(name).ok().map(|v| v.to_string()).filter(|v| !v.trim().is_empty())
 }
 
 fn var_or(env: &Env, name: &str, default: &str) -> String {
@@ -91,7 +88,7 @@ async fn log(db: &crate::db::Db, channel: &str, m: &Outgoing<'_>) -> Outcome {
 
 /// The request's time limit (`SMS_TIMEOUT_MS`, 10 s).
 fn timeout_ms(env: &Env) -> u64 {
-    var(env, "SMS_TIMEOUT_MS").and_then(|v| v.parse().ok()).unwrap_or(10_000)
+    crate::config::var(env, "SMS_TIMEOUT_MS", 10_000)
 }
 
 /// What came back: status and body text, or an outcome that ends the attempt (connection error, timeout).

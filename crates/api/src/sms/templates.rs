@@ -73,7 +73,7 @@ pub struct Ids {
 }
 
 pub fn ids(env: &Env, kind: Kind, l: &str) -> Ids {
-    let var = |name: &str, default: &str| env.var(name).map(|v| v.to_string()).unwrap_or_else(|_| default.to_string());
+    let var = |name: &str, default: &str| crate::config::text_var(env, name).unwrap_or_else(|| default.to_string());
     let (k, lc) = (if kind == Kind::Welcome { "WELCOME" } else { "CODE" }, locale(l).replace('_', "").to_uppercase());
     let default_template = format!("REPLACE-{k}-{lc}");
     Ids {

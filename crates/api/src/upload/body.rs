@@ -3,6 +3,7 @@
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
+use crate::http::query;
 use worker::{FormEntry, Request};
 
 /// What the request says, before any of it is checked against D1.
@@ -53,10 +54,6 @@ pub fn clean_file_name(name: &str) -> String {
         .collect();
     let clean = clean.trim();
     if clean.is_empty() || clean == "." || clean == ".." { "upload.csv".to_string() } else { clean.to_string() }
-}
-
-fn query(req: &Request, name: &str) -> Option<String> {
-    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Reads the request. `max` is the largest body accepted at all (the tenant's own limit is checked later,

@@ -90,7 +90,7 @@ pub async fn upload(
     });
     if let Some(done) = store::by_key(db, &tenant, &key).await? {
         return if done.sha256 == sha {
-            status::answer(db, &done.process_id, &req).await
+            status::answer(db, &caller, &done.process_id, &req).await
         } else {
             Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file"))
         };
@@ -117,23 +117,23 @@ pub async fn upload(
     };
     if report.summary.errors > 0 {
         store::record_failed(db, &record).await?;
-        return status::answer(db, &record.process_id, &req).await;
+        return status::answer(db, &caller, &record.process_id, &req).await;
     }
     let people = sheet::users(&upload.bytes, today, mobile);
     let clashes = store::clashes(db, &tenant, user_type, &people).await?;
     if !clashes.is_empty() {
         record.add_clashes(clashes);
         store::record_failed(db, &record).await?;
-        return status::answer(db, &record.process_id, &req).await;
+        return status::answer(db, &caller, &record.process_id, &req).await;
     }
     match store::create(db, &keys, &record, &people, s).await? {
         store::Created::Done(outbox_ids) => {
             crate::sms::enqueue_after_commit(env, ctx, outbox_ids);
-            status::answer(db, &record.process_id, &req).await
+            status::answer(db, &caller, &record.process_id, &req).await
         }
         store::Created::SameKey => match store::by_key(db, &tenant, &record.idempotency_key).await? {
             // The same upload sent twice at once: the other one committed it.
-            Some(done) if done.sha256 == record.sha256 => status::answer(db, &done.process_id, &req).await,
+            Some(done) if done.sha256 == record.sha256 => status::answer(db, &caller, &done.process_id, &req).await,
             _ => Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file")),
         },
         store::Created::Clash => {
@@ -141,7 +141,7 @@ pub async fn upload(
             let clashes = store::clashes(db, &tenant, user_type, &people).await?;
             record.add_clashes(clashes);
             store::record_failed(db, &record).await?;
-            status::answer(db, &record.process_id, &req).await
+            status::answer(db, &caller, &record.process_id, &req).await
         }
     }
 }
@@ -152,8 +152,7 @@ pub async fn upload(
 /// one-time passwords hashed and sealed) are written in one batch. Answers the batch's own time.
 pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let keys = Keys::from_env(env)?;
-    let tenant =
-        req.url()?.query_pairs().find(|(k, _)| k == "tenantId").map(|(_, v)| v.into_owned()).unwrap_or_default();
+    let tenant = crate::http::query(&req, "tenantId").unwrap_or_default();
     let bytes = req.bytes().await?;
     let today = crate::users::model::today();
     let people = sheet::users(&bytes, today, s.mobile);

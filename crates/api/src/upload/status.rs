@@ -6,7 +6,7 @@ use crate::auth::{self, Caller};
 use crate::config::iso8601;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
-use crate::http;
+use crate::http::{self, query};
 use crate::users::model::valid_tenant_id;
 use enrol_core::{Code, Column, Issue, Locale};
 use serde::Deserialize;
@@ -45,10 +45,6 @@ impl UploadRow {
 
 const UPLOAD_COLUMNS: &str =
     "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed";
-
-fn query(req: &Request, name: &str) -> Option<String> {
-    req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
-}
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {
@@ -156,10 +152,9 @@ async fn visible(db: &Db, caller: &Caller, process_id: &str) -> Result<UploadRow
     row.filter(|u| caller.manages(&u.tenant_id)).ok_or_else(not_found)
 }
 
-/// The status of an upload just made (its maker may see it): 200 when COMPLETED, 422 when FAILED.
-pub async fn answer(db: &Db, process_id: &str, req: &Request) -> Result<Response, ApiError> {
-    let caller = auth::require(db, auth::token_of(req, None)).await?;
-    let u = visible(db, &caller, process_id).await?;
+/// The status of an upload just made, for the caller who made it: 200 when COMPLETED, 422 when FAILED.
+pub async fn answer(db: &Db, caller: &Caller, process_id: &str, req: &Request) -> Result<Response, ApiError> {
+    let u = visible(db, caller, process_id).await?;
     full(db, &u, req).await
 }
 

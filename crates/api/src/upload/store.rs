@@ -286,14 +286,13 @@ pub fn statements(
         for (c, v) in p.keys() {
             identity.push(json!([uuid, key_kind(c), v]));
         }
-        let link = credentials::link_code()?;
         let (channel, recipient) = match (&p.phone, &p.email) {
             (Some(phone), _) => ("sms", phone.clone()),
             (None, Some(email)) => ("email", email.clone()),
             (None, None) => return Err(ApiError::internal("a clean row has neither phone nor email")),
         };
-        let sealed = keys.seal(&password, &crate::sms::credential_context(&link))?;
-        outbox.push(json!([uuid, channel, recipient, p.locale(), link, sealed]));
+        let sealed = keys.seal_for_outbox(&password)?;
+        outbox.push(json!([uuid, channel, recipient, p.locale(), sealed.link_code, sealed.sealed]));
     }
     let (tenant, t, pid) = (text(&r.tenant_id), text(r.user_type.as_str()), text(&r.process_id));
     let mut statements = vec![insert_record(db, r, "COMPLETED", people.len() as u64)?];
