@@ -28,9 +28,8 @@ const T = {
     badMobile: 'Enter a 10-digit mobile number.', badTenant: 'This office (tenant) does not exist. Check your SMS.',
     badCode: 'Enter the 6 digits of the code.', wait: 'Wait {s} seconds before asking for another code.',
     tooMany: 'Too many codes were asked for. Try again in {m} minutes.', alreadyRegistered: 'This number is already registered. Log in, or use "Forgot password".',
-    unknownMobile: 'This mobile number is not known.', wrongCode: 'The code is wrong. {n} tries left.',
+    unknownMobile: 'This mobile number is not known.', wrongCode: 'The code is not right, or no longer works. Check it, or ask for a new code.',
     expiredCode: 'The code has expired. Ask for a new code.', usedCode: 'This code has been used already. Ask for a new code.',
-    tooManyTries: 'Too many wrong tries for this code. Ask for a new code.', noCode: 'There is no valid code for this number. Ask for a new code.',
     duplicate: 'This number is already registered. Log in instead.', newCodeSent: 'A new code is on its way.',
   },
   hi_IN: {
@@ -57,9 +56,8 @@ const T = {
     badMobile: '10 अंकों का मोबाइल नंबर लिखें।', badTenant: 'यह कार्यालय (टेनेंट) नहीं है। अपना SMS देखें।',
     badCode: 'कोड के 6 अंक लिखें।', wait: 'नया कोड माँगने से पहले {s} सेकंड रुकें।',
     tooMany: 'बहुत सारे कोड माँगे गए। {m} मिनट बाद कोशिश करें।', alreadyRegistered: 'यह नंबर पहले से पंजीकृत है। लॉग इन करें या "पासवर्ड भूल गए" चुनें।',
-    unknownMobile: 'यह मोबाइल नंबर ज्ञात नहीं है।', wrongCode: 'कोड गलत है। {n} प्रयास बाकी हैं।',
+    unknownMobile: 'यह मोबाइल नंबर ज्ञात नहीं है।', wrongCode: 'कोड सही नहीं है, या अब काम नहीं करता। इसे जाँचें, या नया कोड माँगें।',
     expiredCode: 'कोड की समय-सीमा समाप्त हो गई। नया कोड माँगें।', usedCode: 'यह कोड पहले ही इस्तेमाल हो चुका है। नया कोड माँगें।',
-    tooManyTries: 'इस कोड के लिए बहुत सारे गलत प्रयास। नया कोड माँगें।', noCode: 'इस नंबर के लिए कोई मान्य कोड नहीं है। नया कोड माँगें।',
     duplicate: 'यह नंबर पहले से पंजीकृत है। लॉग इन करें।', newCodeSent: 'नया कोड भेजा जा रहा है।',
   },
   pa_IN: {
@@ -86,9 +84,8 @@ const T = {
     badMobile: '10 ਅੰਕਾਂ ਦਾ ਮੋਬਾਈਲ ਨੰਬਰ ਲਿਖੋ।', badTenant: 'ਇਹ ਦਫ਼ਤਰ (ਟੈਨੈਂਟ) ਨਹੀਂ ਹੈ। ਆਪਣਾ SMS ਵੇਖੋ।',
     badCode: 'ਕੋਡ ਦੇ 6 ਅੰਕ ਲਿਖੋ।', wait: 'ਨਵਾਂ ਕੋਡ ਮੰਗਣ ਤੋਂ ਪਹਿਲਾਂ {s} ਸਕਿੰਟ ਉਡੀਕੋ।',
     tooMany: 'ਬਹੁਤ ਸਾਰੇ ਕੋਡ ਮੰਗੇ ਗਏ। {m} ਮਿੰਟ ਬਾਅਦ ਕੋਸ਼ਿਸ਼ ਕਰੋ।', alreadyRegistered: 'ਇਹ ਨੰਬਰ ਪਹਿਲਾਂ ਹੀ ਰਜਿਸਟਰਡ ਹੈ। ਲੌਗ ਇਨ ਕਰੋ ਜਾਂ "ਪਾਸਵਰਡ ਭੁੱਲ ਗਏ" ਚੁਣੋ।',
-    unknownMobile: 'ਇਹ ਮੋਬਾਈਲ ਨੰਬਰ ਪਤਾ ਨਹੀਂ ਹੈ।', wrongCode: 'ਕੋਡ ਗਲਤ ਹੈ। {n} ਕੋਸ਼ਿਸ਼ਾਂ ਬਾਕੀ ਹਨ।',
+    unknownMobile: 'ਇਹ ਮੋਬਾਈਲ ਨੰਬਰ ਪਤਾ ਨਹੀਂ ਹੈ।', wrongCode: 'ਕੋਡ ਸਹੀ ਨਹੀਂ ਹੈ, ਜਾਂ ਹੁਣ ਕੰਮ ਨਹੀਂ ਕਰਦਾ। ਇਸਨੂੰ ਜਾਂਚੋ, ਜਾਂ ਨਵਾਂ ਕੋਡ ਮੰਗੋ।',
     expiredCode: 'ਕੋਡ ਦੀ ਮਿਆਦ ਖਤਮ ਹੋ ਗਈ। ਨਵਾਂ ਕੋਡ ਮੰਗੋ।', usedCode: 'ਇਹ ਕੋਡ ਪਹਿਲਾਂ ਹੀ ਵਰਤਿਆ ਜਾ ਚੁੱਕਾ ਹੈ। ਨਵਾਂ ਕੋਡ ਮੰਗੋ।',
-    tooManyTries: 'ਇਸ ਕੋਡ ਲਈ ਬਹੁਤ ਸਾਰੀਆਂ ਗਲਤ ਕੋਸ਼ਿਸ਼ਾਂ। ਨਵਾਂ ਕੋਡ ਮੰਗੋ।', noCode: 'ਇਸ ਨੰਬਰ ਲਈ ਕੋਈ ਵੈਧ ਕੋਡ ਨਹੀਂ ਹੈ। ਨਵਾਂ ਕੋਡ ਮੰਗੋ।',
     duplicate: 'ਇਹ ਨੰਬਰ ਪਹਿਲਾਂ ਹੀ ਰਜਿਸਟਰਡ ਹੈ। ਲੌਗ ਇਨ ਕਰੋ।', newCodeSent: 'ਨਵਾਂ ਕੋਡ ਭੇਜਿਆ ਜਾ ਰਿਹਾ ਹੈ।',
   },
 };
@@ -164,8 +161,8 @@ const fields = (b) => b.error?.fields || [];
 function codeMessage(b) {
   const f = fields(b).at(-1) || {};
   const known = { 'OTP.WRONG': 'wrongCode', 'OTP.EXPIRED': 'expiredCode', 'OTP.USED': 'usedCode',
-    'OTP.TOO_MANY_ATTEMPTS': 'tooManyTries', 'OTP.NO_CODE': 'noCode', 'OTP.VALIDATION_UNSUCCESSFUL': 'noCode' };
-  return [known[f.code], { n: f.triesLeft }];
+    'OTP.VALIDATION_UNSUCCESSFUL': 'wrongCode' };
+  return [known[f.code] || 'wrongCode', {}];
 }
 
 /** The message for a refused send. */

@@ -66,25 +66,35 @@ test('a refresh token works once: it ends its session, the new tokens work, and 
   assert.notEqual(r.body.access_token, first.access_token);
   assert.notEqual(r.body.refresh_token, first.refresh_token);
 
-  const again = await refresh(app, first.refresh_token);
-  assertError(again, 400, 'InvalidRefreshToken', 'reused refresh token');
-  assert.equal(again.body.error, 'invalid_grant');
   assertError(await details(app, first.access_token), 401, 'Unauthorized', 'access token of the refreshed session');
   assert.equal((await details(app, r.body.access_token)).status, 200);
   // Tokens are not interchangeable: an access token is no refresh token, and the reverse.
   assertError(await refresh(app, r.body.access_token), 400, 'InvalidRefreshToken', 'access token as refresh token');
   assertError(await details(app, r.body.refresh_token), 401, 'Unauthorized', 'refresh token as access token');
-  assert.equal((await refresh(app, r.body.refresh_token)).status, 200, 'the new refresh token works (once)');
+  const third = await refresh(app, r.body.refresh_token);
+  assert.equal(third.status, 200, 'the new refresh token works (once)');
+  // The first refresh token again: a reuse. It is refused, and every session descended from it ends.
+  const again = await refresh(app, first.refresh_token);
+  assertError(again, 400, 'InvalidRefreshToken', 'reused refresh token');
+  assert.equal(again.body.error, 'invalid_grant');
+  assertError(await details(app, third.body.access_token), 401, 'Unauthorized', 'a session descended from the reused token');
+  assertError(await refresh(app, third.body.refresh_token), 400, 'InvalidRefreshToken', 'its refresh token too');
+  assert.equal((await login(app, 'clerk.demo')).status, 200, 'the person logs in again');
 });
 
-test('of five concurrent uses of one refresh token exactly one succeeds', async (t) => {
+test('of five concurrent uses of one refresh token at most one succeeds, and the other four, being reuses, end its family', async (t) => {
   const app = await spawnApp(t);
   await seedWorld(t, app, []);
   const first = (await login(app, 'clerk.demo')).body;
+  const other = (await login(app, 'clerk.demo')).body;
   const answers = await Promise.all([1, 2, 3, 4, 5].map(() => refresh(app, first.refresh_token)));
-  assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400, 400, 400, 400]);
+  const won = answers.filter((a) => a.status === 200);
+  assert.ok(won.length <= 1, answers.map((a) => a.status).join());
+  assert.equal(answers.filter((a) => a.status === 400).length, 5 - won.length);
+  for (const w of won) assertError(await details(app, w.body.access_token), 401, 'Unauthorized', 'the winner\'s session, revoked by the reuses');
   const sessions = await rows(app, 'SELECT count(DISTINCT session_id) AS n FROM sessions');
-  assert.equal(sessions[0].n, 1, 'one live session remains');
+  assert.equal(sessions[0].n, 1, 'only the other login\'s session remains');
+  assert.equal((await details(app, other.access_token)).status, 200, 'another session of the person is not of that family');
 });
 
 test('logout revokes the access AND the refresh token of that session, and only that session', async (t) => {
@@ -132,14 +142,16 @@ test('_details answers the token owner from a Bearer header, RequestInfo.authTok
   assertError(await post(app, '/user/_details', {}, 'f'.repeat(64)), 401, 'Unauthorized', 'forged token');
 });
 
-test('a password change: wrong or weak input changes nothing; then the old password fails, other sessions end, this one stays, defaultPwdChgd is true', async (t) => {
+test('a password change: a wrong current password is a counted failure and changes nothing else, weak input changes nothing; then the old password fails, other sessions end, this one stays, defaultPwdChgd is true', async (t) => {
   const app = await spawnApp(t);
   await seedWorld(t, app, []);
   const mine = (await login(app, 'clerk.demo')).body;
   const other = (await login(app, 'clerk.demo')).body;
   const change = (body) => post(app, '/user/password/_update', body, mine.access_token);
-  const before = await snapshot(app);
   assertError(await change({ existingPassword: 'wrong-password-9', newPassword: 'a fresh passphrase' }), 400, 'PasswordMismatchException');
+  const failures = await rows(app, "SELECT f.* FROM login_failures f JOIN users u ON u.id = f.user_id WHERE u.user_name = 'clerk.demo'");
+  assert.equal(failures.length, 1, 'a wrong current password counts into the lockout');
+  const before = await snapshot(app);
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'short' }), 400, 'INVALID_PWD_LENGTH');
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'password123' }), 400, 'INVALID_PWD_PATTERN');
   assertError(await change({ existingPassword: PASSWORD }), 400, 'InvalidLoggedInUserUpdatePasswordRequestException');

@@ -56,34 +56,94 @@ pub fn in_subtree(parent: &str, child: &str) -> bool {
         || (child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'.')
 }
 
+/// A role as held: its code at a tenant (`user_roles`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct HeldRole {
+    pub code: String,
+    #[serde(rename = "tenantId")]
+    pub tenant_id: String,
+}
+
+/// Whether holding `held` lets a caller grant `code` (at a tenant the caller reaches). SUPERUSER grants
+/// everything and is granted only by a SUPERUSER; an administrator role is granted by itself or a higher one
+/// (STATE_ADMIN > DIVISION_ADMIN > GP_ADMIN); any other code that ends in `ADMIN` only by itself. (Ordinary
+/// roles give no rights in enrol: `Caller::may_grant` lets every administrator grant them.)
+fn grants(held: &str, code: &str) -> bool {
+    const LADDER: &[&str] = &["GP_ADMIN", "DIVISION_ADMIN", "STATE_ADMIN"];
+    let rank = |c: &str| LADDER.iter().position(|l| *l == c);
+    held == "SUPERUSER"
+        || (code != "SUPERUSER" && (held == code || matches!((rank(held), rank(code)), (Some(h), Some(c)) if h >= c)))
+}
+
+/// A role that gives rights in enrol (or may, in a DIGIT deployment): granted only by those who hold it or more.
+pub fn privileged(code: &str) -> bool {
+    ADMIN_ROLES.contains(&code) || code.ends_with("ADMIN")
+}
+
+/// Most roles one person may hold (DIGIT's users hold a handful; this keeps every batch bounded).
+pub const MAX_ROLES: usize = 30;
+
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub id: i64,
     pub uuid: String,
     pub tenant_id: String,
     pub user_type: UserType,
-    pub roles: Vec<String>,
+    pub roles: Vec<HeldRole>,
     pub session_id: String,
 }
 
 impl Caller {
+    /// The tenants whose subtrees this caller administers: where each of its administrator roles is held
+    /// (never its own base tenant because of a role held elsewhere), and a SYSTEM user's own tenant.
+    pub fn admin_tenants(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        if self.user_type == UserType::System {
+            out.push(&self.tenant_id);
+        }
+        if self.user_type != UserType::Citizen {
+            for r in self.roles.iter().filter(|r| ADMIN_ROLES.contains(&r.code.as_str())) {
+                out.push(&r.tenant_id);
+            }
+        }
+        // Keep only the tops: a tenant below another in the list adds nothing.
+        let all = out.clone();
+        out.retain(|t| !all.iter().any(|o| o != t && in_subtree(o, t)));
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     pub fn is_admin(&self) -> bool {
-        self.user_type == UserType::System
-            || (self.user_type == UserType::Employee && self.roles.iter().any(|r| ADMIN_ROLES.contains(&r.as_str())))
+        !self.admin_tenants().is_empty()
     }
 
     /// May create, see and change users of `tenant`.
     pub fn manages(&self, tenant: &str) -> bool {
-        self.is_admin() && in_subtree(&self.tenant_id, tenant)
+        self.admin_tenants().iter().any(|t| in_subtree(t, tenant))
     }
 
-    /// May create a user of this type: SYSTEM users only by SYSTEM callers and by SUPERUSERs (whom DIGIT
-    /// grants every action).
+    /// May give role `code` at `tenant`: the one rule for every place roles are written (DIGIT's routes, the
+    /// upload's rows and the upload configuration). See [`grants`].
+    pub fn may_grant(&self, code: &str, tenant: &str) -> bool {
+        self.manages(tenant)
+            && (!privileged(code)
+                || self.roles.iter().any(|r| in_subtree(&r.tenant_id, tenant) && grants(&r.code, code)))
+    }
+
+    /// May change, re-issue or see as their administrator a user holding `roles`: only one who could have
+    /// granted every one of them, so that nobody reaches an account with more rights than their own.
+    pub fn outranks(&self, roles: &[HeldRole]) -> bool {
+        roles.iter().all(|r| self.may_grant(&r.code, &r.tenant_id))
+    }
+
+    /// May create a user of this type: SYSTEM users only by SUPERUSERs (whom DIGIT grants every action) and
+    /// SYSTEM callers.
     pub fn may_create_type(&self, t: UserType) -> bool {
         self.is_admin()
             && (t != UserType::System
                 || self.user_type == UserType::System
-                || self.roles.iter().any(|r| r == "SUPERUSER"))
+                || self.roles.iter().any(|r| r.code == "SUPERUSER"))
     }
 }
 
@@ -108,17 +168,21 @@ pub fn uuid_v4() -> Result<String, ApiError> {
     Ok(format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]))
 }
 
-/// The access token of a request: `Authorization: Bearer …`, else `RequestInfo.authToken`, else the
-/// `access_token` query parameter (DIGIT's `_details` and `_logout` use it).
+/// The access token of a request: `Authorization: Bearer …`, else `RequestInfo.authToken`. Never the query
+/// string (a token in a URL ends up in logs), except on the routes of [`token_or_query`].
 pub fn token_of(req: &Request, request_info_token: Option<&str>) -> Option<String> {
     let bearer = req.headers().get("authorization").ok().flatten().and_then(|h| {
         let (scheme, token) = h.split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim().to_string())
     });
-    bearer
-        .or_else(|| request_info_token.map(str::to_string))
-        .or_else(|| crate::http::query(req, "access_token"))
-        .filter(|t| !t.is_empty() && t.len() <= 256)
+    bearer.or_else(|| request_info_token.map(str::to_string)).filter(|t| !t.is_empty() && t.len() <= 256)
+}
+
+/// [`token_of`], else the `access_token` query parameter: only for `_details` and `_logout`, which DIGIT's
+/// clients call that way.
+pub fn token_or_query(req: &Request, request_info_token: Option<&str>) -> Option<String> {
+    token_of(req, request_info_token)
+        .or_else(|| crate::http::query(req, "access_token").filter(|t| !t.is_empty() && t.len() <= 256))
 }
 
 #[derive(Deserialize)]
@@ -138,9 +202,11 @@ pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, Ap
     let row: Option<CallerRow> = db
         .first(
             "SELECT u.id, u.uuid, u.tenant_id, u.type, s.session_id,
-                    (SELECT group_concat(code) FROM user_roles WHERE user_id = u.id) AS roles
+                    (SELECT json_group_array(json_object('code', code, 'tenantId', tenant_id)) FROM user_roles
+                      WHERE user_id = u.id) AS roles
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.kind = 'access' AND s.expires_at > ?2 AND u.active = 1",
+             WHERE s.token_hash = ?1 AND s.kind = 'access' AND s.expires_at > ?2 AND u.active = 1
+               AND NOT (u.account_locked = 1 AND (u.locked_until IS NULL OR u.locked_until > ?2))",
             &[text(&sha256_hex(&token)), int(now_secs() as i64)],
         )
         .await?;
@@ -150,7 +216,7 @@ pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, Ap
             uuid: r.uuid,
             tenant_id: r.tenant_id,
             user_type: UserType::parse(&r.user_type)?,
-            roles: r.roles.map(|s| s.split(',').map(str::to_string).collect()).unwrap_or_default(),
+            roles: r.roles.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),
             session_id: r.session_id,
         })
     }))
@@ -167,14 +233,29 @@ pub struct Tokens {
 }
 
 /// A new session for `user_id`: an access token and a refresh token, and the statements that store them
-/// (for the caller to run in its own batch, so that a login is one write).
-pub fn issue(db: &Db, user_id: i64, s: &Settings) -> Result<(Tokens, Vec<D1PreparedStatement>), ApiError> {
+/// (for the caller to run in its own batch, so that a login is one write). A login begins a family of
+/// sessions; each refresh continues its family (`family`), so that a reused refresh token can end them all.
+pub fn issue(
+    db: &Db,
+    user_id: i64,
+    s: &Settings,
+    family: Option<&str>,
+) -> Result<(Tokens, Vec<D1PreparedStatement>), ApiError> {
     let (access, refresh, session) = (random_hex(32)?, random_hex(32)?, random_hex(16)?);
+    let family = family.unwrap_or(&session).to_string();
     let now = now_secs();
     let insert = |token: &str, kind: &str, secs: u64| {
         db.stmt(
-            "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[text(&sha256_hex(token)), text(kind), text(&session), int(user_id), int((now + secs) as i64)],
+            "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at, family)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            &[
+                text(&sha256_hex(token)),
+                text(kind),
+                text(&session),
+                int(user_id),
+                int((now + secs) as i64),
+                text(&family),
+            ],
         )
     };
     let statements = vec![

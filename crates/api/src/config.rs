@@ -34,13 +34,19 @@ pub struct Settings {
 pub struct OtpSettings {
     /// `OTP_SECONDS` (600): how long a code works.
     pub ttl_secs: u64,
-    /// `OTP_MAX_ATTEMPTS` (5): tries per code; then it is dead and a new one must be sent.
+    /// `OTP_MAX_ATTEMPTS` (5): tries per code from the client address that asked for it.
     pub max_attempts: u32,
-    /// `OTP_RESEND_SECONDS` (30): the least time between two sends to one number.
+    /// `OTP_FOREIGN_ATTEMPTS` (10): tries per code from all other addresses together (a stranger's guesses
+    /// cannot use up the owner's tries; with 6 digits they stay a 1-in-100,000 chance).
+    pub foreign_attempts: u32,
+    /// `OTP_RESEND_SECONDS` (30): the least time between two sends to one number from one address.
     pub resend_secs: u64,
-    /// `OTP_SENDS_PER_HOUR` (5): sends to one number in any hour.
+    /// `OTP_SENDS_PER_HOUR` (5): sends to one number from one client address in any hour.
     pub sends_per_hour: u32,
-    /// `OTP_IP_SENDS_PER_HOUR` (20): sends asked for by one client address (`CF-Connecting-IP`) in any hour.
+    /// `OTP_NUMBER_SENDS_PER_HOUR` (20): sends to one number from all addresses in any hour.
+    pub number_sends_per_hour: u32,
+    /// `OTP_IP_SENDS_PER_HOUR` (20): sends asked for by one client address (`CF-Connecting-IP`, IPv6 by /64)
+    /// in any hour.
     pub ip_sends_per_hour: u32,
     /// `OTP_REVEAL_UNKNOWN_NUMBER` (false): answer DIGIT's `OTP.UNKNOWN_MOBILE_NUMBER` for an unknown number.
     pub reveal_unknown: bool,
@@ -108,6 +114,8 @@ impl Settings {
                 resend_secs: var(env, "OTP_RESEND_SECONDS", 30),
                 sends_per_hour: var(env, "OTP_SENDS_PER_HOUR", 5),
                 ip_sends_per_hour: var(env, "OTP_IP_SENDS_PER_HOUR", 20),
+                number_sends_per_hour: var(env, "OTP_NUMBER_SENDS_PER_HOUR", 20),
+                foreign_attempts: var(env, "OTP_FOREIGN_ATTEMPTS", 10),
                 reveal_unknown: var(env, "OTP_REVEAL_UNKNOWN_NUMBER", false),
                 citizen_login: var(env, "CITIZEN_LOGIN", CitizenLogin::Either),
                 registration_with_login: var(env, "CITIZEN_REGISTRATION_WITH_LOGIN", true),

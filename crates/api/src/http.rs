@@ -101,11 +101,39 @@ pub async fn form(req: &mut Request, max: usize) -> Result<Vec<(String, String)>
     if !bytes.is_empty() && !ct.starts_with("application/x-www-form-urlencoded") {
         return Err(ApiError::new(415, "UnsupportedMediaType", "Send the body as application/x-www-form-urlencoded"));
     }
-    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
-    if let Ok(url) = req.url() {
-        pairs.extend(url.query_pairs().into_owned());
+    // The body only: credentials in a query string end up in logs and histories (a route that must refuse
+    // them looks at the query itself).
+    Ok(form_urlencoded::parse(&bytes).into_owned().collect())
+}
+
+/// The client's address as the throttles count it: `CF-Connecting-IP`, which Cloudflare sets on every
+/// request it forwards (a client cannot choose it when deployed; README). An IPv6 address counts by its /64,
+/// since one subscriber holds a whole /64; a value that is not an address (or longer than any address) counts
+/// as one shared bucket, so that made-up values gain nothing.
+pub fn client_bucket(req: &Request) -> String {
+    let raw = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_default();
+    address_bucket(&raw)
+}
+
+/// See [`client_bucket`].
+pub fn address_bucket(raw: &str) -> String {
+    if raw.is_empty() {
+        return String::new();
     }
-    Ok(pairs)
+    if raw.len() > 64 {
+        return "invalid".into();
+    }
+    match raw.trim().parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) => a.to_string(),
+        Ok(std::net::IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = a.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Err(_) => "invalid".into(),
+    }
 }
 
 /// A query-string parameter of the request.

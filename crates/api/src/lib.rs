@@ -30,10 +30,24 @@ use worker::{Context, Env, MessageBatch, Method, Request, Response, ScheduleCont
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> worker::Result<Response> {
-    match route(req, &env, &ctx).await {
-        Ok(r) => Ok(r),
-        Err(e) => e.into_response(),
+    let mut res = match route(req, &env, &ctx).await {
+        Ok(r) => r,
+        Err(e) => e.into_response()?,
+    };
+    secure_headers(&mut res)?;
+    Ok(res)
+}
+
+/// What every answer of the Worker carries (the pages get the same from `www/_headers`): nothing of an API
+/// answer is cached (tokens, people's data: RFC 6749 §5.1), no content sniffing, and HTTPS only.
+fn secure_headers(res: &mut Response) -> worker::Result<()> {
+    let h = res.headers_mut();
+    if !h.has("cache-control")? {
+        h.set("cache-control", "no-store")?;
     }
+    h.set("x-content-type-options", "nosniff")?;
+    h.set("strict-transport-security", "max-age=31536000; includeSubDomains")?;
+    Ok(())
 }
 
 /// The SMS queue and its dead-letter queue: each message is one outbox id (see `sms`).

@@ -48,14 +48,21 @@ struct LoginRow {
     /// A one-time password (HMAC, see `credentials`) and when it stops working (epoch seconds).
     otp_hash: Option<String>,
     otp_expires_at: Option<i64>,
-    /// Failed logins on record: a success clears them only when there are some.
-    failures: i64,
 }
 
 pub async fn token(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    // Credentials in a URL end up in logs, histories and Referer headers: refused, and nothing is counted.
+    let in_query = req.url().ok().is_some_and(|u| {
+        u.query_pairs().any(|(k, _)| matches!(k.as_ref(), "username" | "password" | "refresh_token" | "client_secret"))
+    });
+    if in_query {
+        return Err(ApiError::bad_request("CredentialsInQuery", "Send the credentials in the body, not in the URL")
+            .with_oauth("invalid_request"));
+    }
     let form = http::form(&mut req, s.max_body_bytes).await?;
+    let from = http::client_bucket(&req);
     match field(&form, "grant_type") {
-        Some("password") => password_grant(&form, Keys::from_env(env).ok().as_ref(), db, s).await,
+        Some("password") => password_grant(&form, Keys::from_env(env).ok().as_ref(), db, s, &from).await,
         Some("refresh_token") => refresh_grant(&form, db, s).await,
         Some(_) => Err(ApiError::bad_request("UnsupportedGrantType", "grant_type is password or refresh_token")
             .with_oauth("unsupported_grant_type")),
@@ -68,6 +75,7 @@ async fn password_grant(
     keys: Option<&Keys>,
     db: &Db,
     s: &Settings,
+    from: &str,
 ) -> Result<Response, ApiError> {
     let missing =
         |f: &str| ApiError::bad_request("InvalidRequest", format!("{f} is required")).with_oauth("invalid_request");
@@ -92,31 +100,38 @@ async fn password_grant(
             concat!(
                 "SELECT ",
                 user_columns!(),
-                ", u.password_hash, u.otp_hash, u.otp_expires_at, (SELECT count(*) FROM login_failures f WHERE f.user_id = u.id) AS failures
+                ", u.password_hash, u.otp_hash, u.otp_expires_at
                FROM users u WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
                AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
             ),
             &[text(tenant), text(username), text(types)],
         )
         .await?;
-    let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at, failures }) = row else {
-        enrol_password::verify_dummy(password);
-        return Err(invalid_credentials());
-    };
     let now = now_secs();
+    let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at }) = row else {
+        // An unknown name costs the same hash and gets the same answers, the lockout's included.
+        enrol_password::verify_dummy(password);
+        return Err(unknown_name_failure(db, tenant, username, now, s).await?);
+    };
+    // The try is counted before the secret is looked at, in the batch that reads the lock: concurrent tries
+    // cannot together pass the limit, and one that comes after a lock sees it.
+    let attempt = count_attempt(db, user.id, now, s).await?;
+    if attempt.locked || attempt.n > i64::from(s.lockout_max_failures) {
+        return Err(lock(db, user.id, now, s).await?);
+    }
     // A CITIZEN's password may be a `login` code instead (CITIZEN_LOGIN; DIGIT's
-    // citizen.login.password.otp.enabled). A locked account does not spend a code.
+    // citizen.login.password.otp.enabled), sent to the account's own number.
     let by_code = user.user_type() == Some(UserType::Citizen) && otp::citizen_code(s.otp.citizen_login, password);
     let (ok, one_time) = if by_code {
-        if user.locked(now) {
-            return Err(locked());
-        }
         let keys = keys.ok_or_else(|| ApiError::internal("OTP_PEPPER is not configured"))?;
         let mobile = user.mobile_number.as_deref().unwrap_or_default();
         let state = otp::state_of(&user.tenant_id);
-        match otp::use_code(db, keys, &s.otp, state, mobile, otp::Purpose::Login, password).await? {
+        match otp::use_code(db, keys, &s.otp, state, mobile, otp::Purpose::Login, password, from).await? {
             Ok(()) => (true, OneTime::No),
-            Err(otp::CodeFailure::Expired) => return Err(one_time_password_expired()),
+            Err(otp::CodeFailure::Expired) => {
+                forget_attempt(db, &attempt).await?;
+                return Err(one_time_password_expired());
+            }
             Err(_) => (false, OneTime::No),
         }
     } else {
@@ -131,31 +146,123 @@ async fn password_grant(
         } || one_time == OneTime::Valid;
         (ok, one_time)
     };
-    if user.locked(now) {
-        return Err(locked());
-    }
     if one_time == OneTime::Expired && !ok {
+        // The credential was right, only late: not a failed login.
+        forget_attempt(db, &attempt).await?;
         return Err(one_time_password_expired());
     }
     if !ok {
-        return Err(record_failure(db, &user, now, s).await?);
+        return Err(if attempt.n >= i64::from(s.lockout_max_failures) {
+            lock(db, user.id, now, s).await?
+        } else {
+            invalid_credentials()
+        });
     }
     if user.active != 1 {
+        forget_attempt(db, &attempt).await?;
         return Err(inactive());
     }
-    // Success: the count starts again, an expired lock is cleared, and the session begins, in one write
-    // (of only the statements that change something: a login's time beyond the hash is mostly D1's).
-    let mut reset = Vec::new();
-    if failures > 0 {
-        reset.push(db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?);
-    }
-    if user.account_locked != 0 {
-        reset.push(db.stmt(
-            "UPDATE users SET account_locked = 0, locked_until = NULL WHERE id = ?1 AND account_locked = 1",
-            &[int(user.id)],
-        )?);
-    }
+    // Success: the count starts again, an expired automatic lock is cleared, and the session begins, in one
+    // write.
+    let reset = vec![
+        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
+        db.stmt(
+            "UPDATE users SET account_locked = 0, locked_until = NULL
+             WHERE id = ?1 AND account_locked = 1 AND locked_until IS NOT NULL AND locked_until <= ?2",
+            &[int(user.id), int(now as i64)],
+        )?,
+    ];
     answer_tokens(db, &user, s, reset).await
+}
+
+/// A login try as counted: how many in the window, this one included, and whether the account is locked.
+pub(crate) struct Attempt {
+    pub n: i64,
+    pub locked: bool,
+    /// The try's row, to take back a try that turns out not to be a failure.
+    row: i64,
+}
+
+/// Counts a try at `user_id`'s secret and reads the lock, in one batch (one transaction), before the secret
+/// is checked. A success takes every try back (`DELETE FROM login_failures`).
+pub(crate) async fn count_attempt(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<Attempt, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: i64,
+    }
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+        account_locked: i64,
+        locked_until: Option<i64>,
+    }
+    let since = now.saturating_sub(s.lockout_window_secs) as i64;
+    let results = db
+        .batch(vec![
+            db.stmt("DELETE FROM login_failures WHERE user_id = ?1 AND at <= ?2", &[int(user_id), int(since)])?,
+            db.stmt(
+                "INSERT INTO login_failures (user_id, at) VALUES (?1, ?2) RETURNING rowid AS id",
+                &[int(user_id), int(now as i64)],
+            )?,
+            db.stmt(
+                "SELECT (SELECT count(*) FROM login_failures WHERE user_id = ?1 AND at > ?2) AS n, account_locked,
+                   locked_until FROM users WHERE id = ?1",
+                &[int(user_id), int(since)],
+            )?,
+        ])
+        .await?;
+    let row = results.get(1).and_then(|r| r.results::<Row>().ok()).and_then(|v| v.first().map(|r| r.id));
+    let count = results.get(2).and_then(|r| r.results::<Count>().ok()).and_then(|v| v.into_iter().next());
+    let (Some(row), Some(c)) = (row, count) else { return Err(ApiError::internal("the login count answered no row")) };
+    let locked = c.account_locked == 1 && c.locked_until.is_none_or(|t| t > now as i64);
+    Ok(Attempt { n: c.n, locked, row })
+}
+
+/// Takes back a counted try that was not a failure (a right but expired one-time password, an inactive
+/// account's right password).
+pub(crate) async fn forget_attempt(db: &Db, attempt: &Attempt) -> Result<(), ApiError> {
+    db.run("DELETE FROM login_failures WHERE rowid = ?1", &[int(attempt.row)]).await?;
+    Ok(())
+}
+
+/// Locks the account for `lockout_secs` (unless an administrator's lock, without an end, is on already) and
+/// ends its sessions; the answer is "Account locked".
+pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
+    db.batch(vec![
+        db.stmt(
+            "UPDATE users SET account_locked = 1, locked_until = ?2
+             WHERE id = ?1 AND NOT (account_locked = 1 AND (locked_until IS NULL OR locked_until > ?3))",
+            &[int(user_id), int((now + s.lockout_secs) as i64), int(now as i64)],
+        )?,
+        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user_id)])?,
+        db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(user_id)])?,
+    ])
+    .await?;
+    Ok(locked())
+}
+
+/// A failed login of a user name that does not exist, counted like a real account's (keyed by tenant and the
+/// lower-cased name, hashed): the same answers in the same order, "Account locked" included.
+async fn unknown_name_failure(db: &Db, tenant: &str, name: &str, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let key = sha256_hex(&format!("{tenant}\n{}", name.to_lowercase()));
+    // A real account stays locked `lockout_secs` after the failure that locked it: failures are kept that long.
+    let keep = now.saturating_sub(s.lockout_secs.max(s.lockout_window_secs)) as i64;
+    let results = db
+        .batch(vec![
+            db.stmt("DELETE FROM login_failures_unknown WHERE at <= ?1", &[int(keep)])?,
+            db.stmt(
+                "INSERT INTO login_failures_unknown (name_key, at) VALUES (?1, ?2)",
+                &[text(&key), int(now as i64)],
+            )?,
+            db.stmt("SELECT count(*) AS n FROM login_failures_unknown WHERE name_key = ?1", &[text(&key)])?,
+        ])
+        .await?;
+    let n = results.get(2).and_then(|r| r.results::<Count>().ok()).and_then(|v| v.first().map(|c| c.n)).unwrap_or(0);
+    Ok(if n >= i64::from(s.lockout_max_failures) { locked() } else { invalid_credentials() })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -187,43 +294,25 @@ pub fn one_time_password(
     }
 }
 
-/// Counts a failed login; the answer is "Account locked" when this one locks the account.
-async fn record_failure(db: &Db, user: &UserRow, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let since = now.saturating_sub(s.lockout_window_secs) as i64;
-    db.batch(vec![
-        db.stmt("DELETE FROM login_failures WHERE user_id = ?1 AND at <= ?2", &[int(user.id), int(since)])?,
-        db.stmt("INSERT INTO login_failures (user_id, at) VALUES (?1, ?2)", &[int(user.id), int(now as i64)])?,
-    ])
-    .await?;
-    let count: Option<Count> = db
-        .first("SELECT count(*) AS n FROM login_failures WHERE user_id = ?1 AND at > ?2", &[int(user.id), int(since)])
-        .await?;
-    if count.is_some_and(|c| c.n >= i64::from(s.lockout_max_failures)) {
-        db.batch(vec![
-            db.stmt(
-                "UPDATE users SET account_locked = 1, locked_until = ?2 WHERE id = ?1",
-                &[int(user.id), int((now + s.lockout_secs) as i64)],
-            )?,
-            db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
-        ])
-        .await?;
-        return Ok(locked());
-    }
-    Ok(invalid_credentials())
-}
-
 /// Runs `before` and the new session's statements in one batch, and answers the tokens and the user.
 pub(crate) async fn answer_tokens(
     db: &Db,
     user: &UserRow,
     s: &Settings,
-    mut before: Vec<D1PreparedStatement>,
+    before: Vec<D1PreparedStatement>,
 ) -> Result<Response, ApiError> {
-    let (t, issue) = auth::issue(db, user.id, s)?;
+    answer_session(db, user, s, before, None).await
+}
+
+/// [`answer_tokens`] for a session of the family `family` (a refresh), or of a new one.
+async fn answer_session(
+    db: &Db,
+    user: &UserRow,
+    s: &Settings,
+    mut before: Vec<D1PreparedStatement>,
+    family: Option<&str>,
+) -> Result<Response, ApiError> {
+    let (t, issue) = auth::issue(db, user.id, s, family)?;
     before.extend(issue);
     db.batch(before).await?;
     http::ok_json(&json!({
@@ -242,27 +331,87 @@ struct RefreshRow {
     user_id: i64,
     session_id: String,
     expires_at: i64,
+    family: Option<String>,
 }
 
 async fn refresh_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let token = field(form, "refresh_token").filter(|t| !t.is_empty() && t.len() <= 256);
     let invalid = || ApiError::bad_request("InvalidRefreshToken", "Invalid refresh token").with_oauth("invalid_grant");
     let token = token.ok_or_else(invalid)?;
+    let hash = sha256_hex(token);
+    let now = now_secs() as i64;
     // A refresh token is used once: deleting it is the claim, so that of two concurrent uses only the one
-    // whose DELETE returns the row goes on. Its session ends and a new one begins.
-    let row: Option<RefreshRow> = db
-        .first(
-            "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'refresh' RETURNING user_id, session_id, expires_at",
-            &[text(&sha256_hex(token))],
-        )
+    // whose DELETE returns the row goes on; the same transaction remembers it as used, with its family, so
+    // that every later use (concurrent ones included) is seen as a reuse.
+    let claimed = db
+        .batch(vec![
+            db.stmt(
+                "INSERT OR IGNORE INTO refresh_used (token_hash, family, expires_at)
+                 SELECT token_hash, coalesce(family, session_id), expires_at FROM sessions
+                 WHERE token_hash = ?1 AND kind = 'refresh'",
+                &[text(&hash)],
+            )?,
+            db.stmt(
+                "DELETE FROM sessions WHERE token_hash = ?1 AND kind = 'refresh'
+                 RETURNING user_id, session_id, expires_at, family",
+                &[text(&hash)],
+            )?,
+        ])
         .await?;
-    let row = row.filter(|r| r.expires_at > now_secs() as i64).ok_or_else(invalid)?;
+    let row = claimed.get(1).and_then(|r| r.results::<RefreshRow>().ok()).and_then(|v| v.into_iter().next());
+    let Some(row) = row else {
+        // A used refresh token presented again: it was stolen, or its holder's was. Every session of its
+        // family ends, and the family stays revoked, so that a session its first use is still making dies too
+        // (OAuth 2.0 Security BCP, refresh token reuse detection).
+        #[derive(Deserialize)]
+        struct Used {
+            family: String,
+            expires_at: i64,
+        }
+        let used: Option<Used> =
+            db.first("SELECT family, expires_at FROM refresh_used WHERE token_hash = ?1", &[text(&hash)]).await?;
+        if let Some(u) = used {
+            db.batch(vec![
+                db.stmt(
+                    "INSERT OR IGNORE INTO refresh_used (token_hash, family, expires_at) VALUES (?1, ?2, ?3)",
+                    &[text(&revoked(&u.family)), text(&u.family), int(u.expires_at.max(now + 86_400))],
+                )?,
+                db.stmt("DELETE FROM sessions WHERE family = ?1", &[text(&u.family)])?,
+            ])
+            .await?;
+        }
+        return Err(invalid());
+    };
+    let family = row.family.clone().unwrap_or_else(|| row.session_id.clone());
+    if row.expires_at <= now {
+        return Err(invalid());
+    }
     let user = find(db, Some(row.user_id), None)
         .await?
         .filter(|u| u.active == 1 && !u.locked(now_secs()))
         .ok_or_else(invalid)?;
-    let end = vec![db.stmt("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)])?];
-    answer_tokens(db, &user, s, end).await
+    let end = vec![
+        db.stmt("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)])?,
+        db.stmt("DELETE FROM refresh_used WHERE expires_at <= ?1", &[int(now)])?,
+    ];
+    let res = answer_session(db, &user, s, end, Some(&family)).await?;
+    // A reuse between the claim and the new session revoked the family: the new session dies with it.
+    let gone: Vec<serde_json::Value> = db
+        .all(
+            "DELETE FROM sessions WHERE family = ?1 AND EXISTS (SELECT 1 FROM refresh_used WHERE token_hash = ?2)
+             RETURNING session_id",
+            &[text(&family), text(&revoked(&family))],
+        )
+        .await?;
+    if !gone.is_empty() {
+        return Err(invalid());
+    }
+    Ok(res)
+}
+
+/// The `refresh_used` key that marks a family as revoked (never a token's hash: those are hex).
+fn revoked(family: &str) -> String {
+    format!("revoked:{family}")
 }
 
 #[derive(Deserialize, Default)]
@@ -275,7 +424,7 @@ struct MaybeRequestInfo {
 /// The token of `_logout`/`_details`: header, query, or a JSON body's RequestInfo (the body is optional).
 async fn token_from(req: &mut Request, s: &Settings) -> Result<Option<String>, ApiError> {
     let body: MaybeRequestInfo = http::optional_json(req, s.max_body_bytes).await?;
-    Ok(auth::token_of(req, body.request_info.auth_token.as_deref()))
+    Ok(auth::token_or_query(req, body.request_info.auth_token.as_deref()))
 }
 
 /// `POST /user/_logout`: ends the session of the token (access and refresh).

@@ -3,13 +3,16 @@
 //! `POST /user/citizen/_create` (self-registration); `/user/oauth/token` takes `login` codes through
 //! [`use_code`].
 //!
-//! A code is 6 digits, works `OTP_SECONDS`, once, for at most `OTP_MAX_ATTEMPTS` tries, and is stored as a
-//! keyed hash (never in clear: the plain code waits only in its outbox row, encrypted, until the provider takes
-//! it). Codes are keyed as egov-otp keys them: by mobile number and state tenant, one per purpose; a new send
-//! replaces the old code. Sends are throttled per number and per client address, counted in D1, and an
-//! unknown number on `passwordreset` gets exactly the answer a known one gets, by the same work minus the
-//! SMS, so that the answer tells nothing (DIGIT says `OTP.UNKNOWN_MOBILE_NUMBER`; a deployment that needs that
-//! sets `OTP_REVEAL_UNKNOWN_NUMBER=true`).
+//! A code proves that its holder controls one phone number: the one it was sent to. It goes only to the
+//! number asked for, is kept under that number and state (as egov-otp keys codes), and opens only an account
+//! whose stored mobile number it is; accounts are found by mobile number, never by a user name that looks like
+//! one. A code is 6 digits, works `OTP_SECONDS`, once, and is stored as a keyed hash (the plain code waits only
+//! in its outbox row, encrypted, until the provider takes it). Each send adds a code (a stranger's send cannot
+//! cancel the owner's); using one ends them all. Tries are counted before they are compared, in two budgets
+//! (see [`check_code`]). Sends are throttled per number and address, per number and per address (IPv6 by /64),
+//! before anything is said about the number; an unknown number gets exactly the answer a known one gets (DIGIT
+//! says `OTP.UNKNOWN_MOBILE_NUMBER` or `OTP.MOBILENUMBER`; a deployment that needs that sets
+//! `OTP_REVEAL_UNKNOWN_NUMBER=true`), and a `register` for a number that has an account texts its owner so.
 //!
 //! Errors about codes and sends come in user-otp's own shape (`{"responseInfo":null,"error":{…,"fields":[…]}}`,
 //! see [`OtpError`]), as DIGIT's clients read them; errors about users and passwords in egov-user's.
@@ -98,18 +101,14 @@ impl OtpError {
     }
 }
 
-/// Why a code was not accepted.
+/// Why a code was not accepted. A stranger without the code learns nothing: no code, a wrong code, an unknown
+/// user and a code out of tries all answer [`CodeFailure::Wrong`]; only the code itself can tell that it has
+/// expired or been used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeFailure {
-    /// Not the code; `left` tries remain (0: it is dead now).
-    Wrong {
-        left: u32,
-    },
+    Wrong,
     Expired,
     Used,
-    TooManyAttempts,
-    /// No code was sent to this number for this purpose (or a newer one replaced it and this one was never it).
-    None,
 }
 
 impl CodeFailure {
@@ -120,28 +119,121 @@ impl CodeFailure {
             "otp.otp",
         );
         let (code, message) = match self {
-            Self::Wrong { left: 0 } => {
-                ("OTP.TOO_MANY_ATTEMPTS", "The code is wrong, and there are no tries left: ask for a new code".into())
-            }
-            Self::Wrong { left } => ("OTP.WRONG", format!("The code is wrong; {left} tries left")),
-            Self::Expired => ("OTP.EXPIRED", "The code has expired: ask for a new code".into()),
-            Self::Used => ("OTP.USED", "The code has been used already: ask for a new code".into()),
-            Self::TooManyAttempts => {
-                ("OTP.TOO_MANY_ATTEMPTS", "Too many wrong tries for this code: ask for a new code".into())
-            }
-            Self::None => ("OTP.NO_CODE", "There is no code for this number: ask for a new code".into()),
+            Self::Wrong => ("OTP.WRONG", "The code is not right, or no longer works: check it, or ask for a new code"),
+            Self::Expired => ("OTP.EXPIRED", "The code has expired: ask for a new code"),
+            Self::Used => ("OTP.USED", "The code has been used already: ask for a new code"),
         };
-        let mut e = e.field(code, message, "otp.otp");
-        if let Self::Wrong { left } = self {
-            e.fields[1]["triesLeft"] = json!(left);
-        }
-        e
+        e.field(code, message, "otp.otp")
     }
 }
 
-/// Uses the code `typed` for (`state`, `mobile`, `purpose`). Every try is counted before it is compared, in
-/// one statement, so that concurrent guesses cannot together exceed the limit; the right code is marked used
-/// by a second statement that only one of two concurrent uses can win.
+/// A live code that the person typed right (its try counted, the code not yet used).
+#[derive(Debug, Clone, Copy)]
+pub struct RightCode(i64);
+
+/// Checks the code `typed` for (`state`, `mobile`, `purpose`), the number the code was sent to, from the
+/// client address bucket `from`. Every live code of that number counts the try before it is compared, in one
+/// statement (concurrent guesses cannot together pass a limit): `OTP_MAX_ATTEMPTS` tries from the address that
+/// asked for the code, and `OTP_FOREIGN_ATTEMPTS` from all other addresses together, so that a stranger's
+/// guesses cannot use up the owner's. The code stays usable until [`spend_code`].
+#[allow(clippy::too_many_arguments)]
+pub async fn check_code(
+    db: &Db,
+    keys: &Keys,
+    o: &OtpSettings,
+    state: &str,
+    mobile: &str,
+    purpose: Purpose,
+    typed: &str,
+    from: &str,
+) -> Result<Result<RightCode, CodeFailure>, ApiError> {
+    #[derive(Deserialize)]
+    struct Tried {
+        id: i64,
+        code_hash: String,
+    }
+    #[derive(Deserialize)]
+    struct Dead {
+        code_hash: String,
+        used_at: Option<i64>,
+    }
+    if mobile.is_empty() {
+        return Ok(Err(CodeFailure::Wrong));
+    }
+    let now = now_secs() as i64;
+    let ctx = hash_context(state, mobile, purpose);
+    let tried: Vec<Tried> = db
+        .all(
+            "UPDATE otp_codes SET attempts = attempts + (asker = ?5), foreign_attempts = foreign_attempts + (asker != ?5)
+             WHERE state = ?1 AND mobile = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?4
+               AND ((asker = ?5 AND attempts < ?6) OR (asker != ?5 AND foreign_attempts < ?7))
+             RETURNING id, code_hash",
+            &[
+                text(state),
+                text(mobile),
+                text(purpose.as_str()),
+                int(now),
+                text(from),
+                int(i64::from(o.max_attempts)),
+                int(i64::from(o.foreign_attempts)),
+            ],
+        )
+        .await?;
+    // Every live code is compared (no early exit: the time does not tell which one matched).
+    let mut right = None;
+    for t in &tried {
+        if keys.otp_matches(&ctx, typed, &t.code_hash) {
+            right = Some(t.id);
+        }
+    }
+    if let Some(id) = right {
+        return Ok(Ok(RightCode(id)));
+    }
+    // Only the right code may learn that it expired or was used: compared without counting, since a dead
+    // code opens nothing.
+    let dead: Vec<Dead> = db
+        .all(
+            "SELECT code_hash, used_at FROM otp_codes WHERE state = ?1 AND mobile = ?2 AND purpose = ?3
+               AND (used_at IS NOT NULL OR expires_at <= ?4) ORDER BY id DESC LIMIT 20",
+            &[text(state), text(mobile), text(purpose.as_str()), int(now)],
+        )
+        .await?;
+    Ok(Err(match dead.iter().find(|d| keys.otp_matches(&ctx, typed, &d.code_hash)) {
+        Some(d) if d.used_at.is_some() => CodeFailure::Used,
+        Some(_) => CodeFailure::Expired,
+        None => CodeFailure::Wrong,
+    }))
+}
+
+/// Uses a right code: it and every other live code of its number and purpose stop working. Of two concurrent
+/// uses only one wins (`Err(Used)` for the other).
+pub async fn spend_code(db: &Db, code: RightCode) -> Result<Result<(), CodeFailure>, ApiError> {
+    #[derive(Deserialize)]
+    struct Won {
+        #[allow(dead_code)]
+        id: i64,
+    }
+    let now = int(now_secs() as i64);
+    let won: Option<Won> = db
+        .first(
+            "UPDATE otp_codes SET used_at = ?2 WHERE id = ?1 AND used_at IS NULL RETURNING id",
+            &[int(code.0), now.clone()],
+        )
+        .await?;
+    if won.is_none() {
+        return Ok(Err(CodeFailure::Used));
+    }
+    db.run(
+        "UPDATE otp_codes SET used_at = ?2 WHERE used_at IS NULL AND (state, mobile, purpose) =
+           (SELECT state, mobile, purpose FROM otp_codes WHERE id = ?1)",
+        &[int(code.0), now],
+    )
+    .await?;
+    Ok(Ok(()))
+}
+
+/// [`check_code`] then [`spend_code`]: for the routes where nothing else is checked between them.
+#[allow(clippy::too_many_arguments)]
 pub async fn use_code(
     db: &Db,
     keys: &Keys,
@@ -150,70 +242,12 @@ pub async fn use_code(
     mobile: &str,
     purpose: Purpose,
     typed: &str,
+    from: &str,
 ) -> Result<Result<(), CodeFailure>, ApiError> {
-    #[derive(Deserialize)]
-    struct Tried {
-        code_hash: String,
-        attempts: i64,
+    match check_code(db, keys, o, state, mobile, purpose, typed, from).await? {
+        Ok(right) => spend_code(db, right).await,
+        Err(f) => Ok(Err(f)),
     }
-    #[derive(Deserialize)]
-    struct Code {
-        code_hash: String,
-        expires_at: i64,
-        attempts: i64,
-        used_at: Option<i64>,
-    }
-    let now = now_secs() as i64;
-    let key = [text(state), text(mobile), text(purpose.as_str())];
-    let ctx = hash_context(state, mobile, purpose);
-    let tried: Option<Tried> = db
-        .first(
-            "UPDATE otp_codes SET attempts = attempts + 1
-             WHERE state = ?1 AND mobile = ?2 AND purpose = ?3 AND used_at IS NULL AND expires_at > ?4 AND attempts < ?5
-             RETURNING code_hash, attempts",
-            &[key[0].clone(), key[1].clone(), key[2].clone(), int(now), int(i64::from(o.max_attempts))],
-        )
-        .await?;
-    if let Some(t) = tried {
-        if !keys.otp_matches(&ctx, typed, &t.code_hash) {
-            let left = (i64::from(o.max_attempts) - t.attempts).max(0) as u32;
-            return Ok(Err(CodeFailure::Wrong { left }));
-        }
-        #[derive(Deserialize)]
-        struct Won {
-            #[allow(dead_code)]
-            used_at: i64,
-        }
-        let won: Option<Won> = db
-            .first(
-                "UPDATE otp_codes SET used_at = ?4
-                 WHERE state = ?1 AND mobile = ?2 AND purpose = ?3 AND code_hash = ?5 AND used_at IS NULL
-                 RETURNING used_at",
-                &[key[0].clone(), key[1].clone(), key[2].clone(), int(now), text(&t.code_hash)],
-            )
-            .await?;
-        return Ok(if won.is_some() { Ok(()) } else { Err(CodeFailure::Used) });
-    }
-    // Not tried: say why, without counting (nothing here can be guessed).
-    let code: Option<Code> = db
-        .first(
-            "SELECT code_hash, expires_at, attempts, used_at FROM otp_codes WHERE state = ?1 AND mobile = ?2 AND purpose = ?3",
-            &key,
-        )
-        .await?;
-    Ok(Err(match code {
-        None => CodeFailure::None,
-        Some(c) if c.used_at.is_some() => {
-            if keys.otp_matches(&ctx, typed, &c.code_hash) {
-                CodeFailure::Used
-            } else {
-                CodeFailure::None
-            }
-        }
-        Some(c) if c.expires_at <= now => CodeFailure::Expired,
-        Some(c) if c.attempts >= i64::from(o.max_attempts) => CodeFailure::TooManyAttempts,
-        Some(_) => CodeFailure::None,
-    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -246,6 +280,9 @@ struct SendRequest {
 const IN_STATE: &str = "(u.tenant_id = ?1 OR substr(u.tenant_id, 1, length(?1) + 1) = ?1 || '.')";
 
 /// `POST /user-otp/v1/_send`.
+///
+/// A code proves control of one phone number: it goes only to the number asked for, and is kept under that
+/// number. Accounts are found by their stored mobile number, never by a user name that looks like one.
 pub async fn send(
     mut req: Request,
     env: &Env,
@@ -274,12 +311,12 @@ pub async fn send(
         invalid = invalid.field("OTP.MOBILE_NUMBER_MANDATORY", "Mobile number field is mandatory", "otp.mobileNumber");
         None
     } else {
-        match Phone::parse(mobile) {
+        match Phone::parse_with(mobile, s.mobile) {
             Ok(Some(p)) => Some(p),
             _ => {
                 invalid = invalid.field(
                     "OTP.MOBILE_NUMBER_INVALID",
-                    "Mobile number must be 10 digits starting with 6 to 9",
+                    format!("Mobile number must be {}", s.mobile.describe()),
                     "otp.mobileNumber",
                 );
                 None
@@ -310,14 +347,13 @@ pub async fn send(
     struct Found {
         tenant: i64,
         id: Option<i64>,
-        mobile: Option<String>,
         locale: Option<String>,
     }
     let found: Found = db
         .first(
             &format!(
-                "SELECT (SELECT count(*) FROM tenants WHERE id = ?1) AS tenant, u.id, u.mobile_number AS mobile, u.locale
-                 FROM (SELECT 1) LEFT JOIN users u ON {IN_STATE} AND (u.mobile_number = ?2 OR u.user_name = ?2)
+                "SELECT (SELECT count(*) FROM tenants WHERE id = ?1) AS tenant, u.id, u.locale
+                 FROM (SELECT 1) LEFT JOIN users u ON {IN_STATE} AND u.mobile_number = ?2
                    AND u.type IN (SELECT value FROM json_each(?3))
                  ORDER BY u.id LIMIT 1"
             ),
@@ -330,9 +366,14 @@ pub async fn send(
             .field("OTP.TENANT_ID_INVALID", "No such tenant", "otp.tenantId")
             .into_response();
     }
+    // The throttles first, whatever the number and the purpose: nothing is said about a number before.
+    let from = http::client_bucket(&req);
+    if let Some(e) = throttle(db, o, mobile, &from).await? {
+        return e.into_response();
+    }
     let known = found.id.is_some();
     match (purpose, known) {
-        (Purpose::Register, true) => {
+        (Purpose::Register, true) if o.reveal_unknown => {
             return OtpError::new(400, "OTP request for register failed")
                 .field(
                     "OTP.MOBILENUMBER",
@@ -353,64 +394,63 @@ pub async fn send(
         }
         _ => {}
     }
-    // The throttles, whether the number is known or not (a difference would tell).
-    let ip = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_default();
-    if let Some(e) = throttle(db, o, mobile, &ip).await? {
-        return e.into_response();
-    }
-    // The code goes to the stored number (a user found by user name may have another).
-    let to = found.mobile.as_deref().filter(|m| !m.is_empty()).unwrap_or(mobile);
-    let sends = known || purpose == Purpose::Register;
-    let code = credentials::six_digits()?;
+    let locale = input
+        .locale
+        .as_deref()
+        .or_else(|| body.request_info.as_ref()?.msg_id.as_deref()?.split_once('|').map(|(_, l)| l))
+        .or(found.locale.as_deref())
+        .map(crate::sms::templates::locale)
+        .unwrap_or("en_IN");
     let now = now_secs() as i64;
     let mut batch = vec![
-        db.stmt(
-            "INSERT INTO otp_codes (state, mobile, purpose, code_hash, expires_at, attempts, used_at, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, 0, NULL, ?6)
-             ON CONFLICT (state, mobile, purpose) DO UPDATE SET code_hash = excluded.code_hash,
-               expires_at = excluded.expires_at, attempts = 0, used_at = NULL, created_at = excluded.created_at",
-            &[
-                text(state),
-                text(mobile),
-                text(purpose.as_str()),
-                text(&keys.otp_hash(&hash_context(state, mobile, purpose), &code)),
-                int(now + o.ttl_secs as i64),
-                int(now),
-            ],
-        )?,
-        // An older code that has not gone out yet never will: it no longer works.
-        db.stmt(
-            "UPDATE outbox SET state = 'failed', credential = NULL, last_error = 'superseded by a new code',
-               updated_at = unixepoch() WHERE recipient = ?1 AND kind = 'code' AND state = 'pending'",
-            &[text(to)],
-        )?,
         db.stmt("DELETE FROM otp_sends WHERE at <= ?1", &[int(now - 3600)])?,
+        db.stmt(
+            "DELETE FROM otp_codes WHERE state = ?1 AND mobile = ?2 AND expires_at <= ?3",
+            &[text(state), text(mobile), int(now - 86_400)],
+        )?,
     ];
-    if sends {
-        let locale = input
-            .locale
-            .as_deref()
-            .or_else(|| body.request_info.as_ref()?.msg_id.as_deref()?.split_once('|').map(|(_, l)| l))
-            .or(found.locale.as_deref())
-            .map(crate::sms::templates::locale)
-            .unwrap_or("en_IN");
+    // What goes to the number: a code; for `register` on a number that already has an account, a notice that
+    // says so (the answer is the same as for a new number); for an unknown number on `login` or
+    // `passwordreset`, nothing (the same answer again).
+    let message = match (purpose, known) {
+        (Purpose::Register, true) => Some(("notice", None)),
+        (_, false) if purpose != Purpose::Register => None,
+        _ => Some(("code", Some(credentials::six_digits()?))),
+    };
+    if let Some((kind, code)) = &message {
+        if let Some(code) = code {
+            batch.push(db.stmt(
+                "INSERT INTO otp_codes (state, mobile, purpose, code_hash, expires_at, asker, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                &[
+                    text(state),
+                    text(mobile),
+                    text(purpose.as_str()),
+                    text(&keys.otp_hash(&hash_context(state, mobile, purpose), code)),
+                    int(now + o.ttl_secs as i64),
+                    text(&from),
+                    int(now),
+                ],
+            )?);
+        }
         // A code row gets a link code of its own too: it is the context its sealed code is bound to, like a
-        // welcome's (the SMS carries no link; `/l/` only opens welcome links).
-        let sealed = keys.seal_for_outbox(&code)?;
+        // welcome's (the SMS carries no link; `/l/` only opens welcome links). A notice seals nothing.
+        let sealed = keys.seal_for_outbox(code.as_deref().unwrap_or(""))?;
         batch.push(db.stmt(
             "INSERT INTO outbox (user_id, channel, kind, recipient, locale, link_code, credential)
-             VALUES (?1, 'sms', 'code', ?2, ?3, ?4, ?5) RETURNING id",
+             VALUES (?1, 'sms', ?2, ?3, ?4, ?5, ?6) RETURNING id",
             &[
                 found.id.map_or(wasm_bindgen::JsValue::NULL, int),
-                text(to),
+                text(kind),
+                text(mobile),
                 text(locale),
                 text(&sealed.link_code),
-                text(&sealed.sealed),
+                if code.is_some() { text(&sealed.sealed) } else { wasm_bindgen::JsValue::NULL },
             ],
         )?);
     }
     let results = db.batch(batch).await?;
-    if sends {
+    if message.is_some() {
         #[derive(Deserialize)]
         struct Id {
             id: i64,
@@ -429,8 +469,10 @@ pub async fn send(
     Ok(r)
 }
 
-/// Counts this send against the number's and the address's limits, in one conditional insert (two concurrent
-/// sends cannot both pass), or says which limit it meets and when it lifts.
+/// Counts this send against its limits, in one conditional insert (two concurrent sends cannot both pass), or
+/// says which limit it meets and when it lifts. The limits: per number and client address (a resend gap and
+/// `OTP_SENDS_PER_HOUR`), per number over all addresses (`OTP_NUMBER_SENDS_PER_HOUR`, higher: a stranger
+/// spends their own budget, not the owner's), and per address (`OTP_IP_SENDS_PER_HOUR`).
 async fn throttle(db: &Db, o: &OtpSettings, mobile: &str, ip: &str) -> Result<Option<OtpError>, ApiError> {
     #[derive(Deserialize)]
     struct At {
@@ -440,6 +482,8 @@ async fn throttle(db: &Db, o: &OtpSettings, mobile: &str, ip: &str) -> Result<Op
     #[derive(Deserialize)]
     struct Why {
         last: Option<i64>,
+        pair_n: i64,
+        pair_first: Option<i64>,
         mobile_n: i64,
         mobile_first: Option<i64>,
         ip_n: i64,
@@ -453,13 +497,15 @@ async fn throttle(db: &Db, o: &OtpSettings, mobile: &str, ip: &str) -> Result<Op
         int(o.resend_secs as i64),
         int(i64::from(o.sends_per_hour)),
         int(i64::from(o.ip_sends_per_hour)),
+        int(i64::from(o.number_sends_per_hour)),
     ];
     let counted: Option<At> = db
         .first(
             "INSERT INTO otp_sends (mobile, ip, at) SELECT ?1, ?2, ?3
-             WHERE NOT EXISTS (SELECT 1 FROM otp_sends WHERE mobile = ?1 AND at > ?3 - ?4)
-               AND (SELECT count(*) FROM otp_sends WHERE mobile = ?1 AND at > ?3 - 3600) < ?5
+             WHERE NOT EXISTS (SELECT 1 FROM otp_sends WHERE mobile = ?1 AND ip = ?2 AND at > ?3 - ?4)
+               AND (SELECT count(*) FROM otp_sends WHERE mobile = ?1 AND ip = ?2 AND at > ?3 - 3600) < ?5
                AND (SELECT count(*) FROM otp_sends WHERE ip = ?2 AND at > ?3 - 3600) < ?6
+               AND (SELECT count(*) FROM otp_sends WHERE mobile = ?1 AND at > ?3 - 3600) < ?7
              RETURNING at",
             &params,
         )
@@ -469,7 +515,9 @@ async fn throttle(db: &Db, o: &OtpSettings, mobile: &str, ip: &str) -> Result<Op
     }
     let why: Why = db
         .first(
-            "SELECT (SELECT max(at) FROM otp_sends WHERE mobile = ?1) AS last,
+            "SELECT (SELECT max(at) FROM otp_sends WHERE mobile = ?1 AND ip = ?2) AS last,
+               (SELECT count(*) FROM otp_sends WHERE mobile = ?1 AND ip = ?2 AND at > ?3 - 3600) AS pair_n,
+               (SELECT min(at) FROM otp_sends WHERE mobile = ?1 AND ip = ?2 AND at > ?3 - 3600) AS pair_first,
                (SELECT count(*) FROM otp_sends WHERE mobile = ?1 AND at > ?3 - 3600) AS mobile_n,
                (SELECT min(at) FROM otp_sends WHERE mobile = ?1 AND at > ?3 - 3600) AS mobile_first,
                (SELECT count(*) FROM otp_sends WHERE ip = ?2 AND at > ?3 - 3600) AS ip_n,
@@ -480,35 +528,26 @@ async fn throttle(db: &Db, o: &OtpSettings, mobile: &str, ip: &str) -> Result<Op
         .ok_or_else(|| ApiError::internal("the throttle lookup answered no row"))?;
     let hour_left = |first: Option<i64>| (first.unwrap_or(now) + 3600 - now).max(1) as u64;
     let mut e = OtpError::new(429, "Too many OTP requests");
-    if let Some(last) = why.last.filter(|l| *l > now - o.resend_secs as i64) {
+    let (code, message, wait) = if let Some(last) = why.last.filter(|l| *l > now - o.resend_secs as i64) {
         let wait = (last + o.resend_secs as i64 - now).max(1) as u64;
-        e = e.field(
-            "OTP.RESEND_TOO_SOON",
-            format!("Wait {wait} seconds before asking for another code"),
-            "otp.mobileNumber",
-        );
-        e.retry_after = Some(wait);
-    } else if why.mobile_n >= i64::from(o.sends_per_hour) {
-        let wait = hour_left(why.mobile_first);
-        e = e.field(
-            "OTP.TOO_MANY_REQUESTS",
-            format!("Too many codes for this number: wait {} minutes", wait.div_ceil(60)),
-            "otp.mobileNumber",
-        );
-        e.retry_after = Some(wait);
+        ("OTP.RESEND_TOO_SOON", format!("Wait {wait} seconds before asking for another code"), wait)
+    } else if why.pair_n >= i64::from(o.sends_per_hour) || why.mobile_n >= i64::from(o.number_sends_per_hour) {
+        let first = if why.pair_n >= i64::from(o.sends_per_hour) { why.pair_first } else { why.mobile_first };
+        let wait = hour_left(first);
+        ("OTP.TOO_MANY_REQUESTS", format!("Too many codes for this number: wait {} minutes", wait.div_ceil(60)), wait)
     } else if why.ip_n >= i64::from(o.ip_sends_per_hour) {
         let wait = hour_left(why.ip_first);
-        e = e.field(
+        (
             "OTP.TOO_MANY_REQUESTS",
             format!("Too many codes asked for from this address: wait {} minutes", wait.div_ceil(60)),
-            "otp.mobileNumber",
-        );
-        e.retry_after = Some(wait);
+            wait,
+        )
     } else {
         // A concurrent send took the last place between the two statements.
-        e = e.field("OTP.RESEND_TOO_SOON", "Wait before asking for another code", "otp.mobileNumber");
-        e.retry_after = Some(o.resend_secs.max(1));
-    }
+        ("OTP.RESEND_TOO_SOON", "Wait before asking for another code".to_string(), o.resend_secs.max(1))
+    };
+    e = e.field(code, message, "otp.mobileNumber");
+    e.retry_after = Some(wait);
     Ok(Some(e))
 }
 
@@ -535,9 +574,10 @@ fn non_empty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// `POST /user/password/nologin/_update`: a new password with a `passwordreset` code. The password's policy
-/// is checked before the code is used, so a refused password does not burn the code (DIGIT's does). An
-/// unknown user name answers as a wrong code does, from the code stored for that number by `_send`.
+/// `POST /user/password/nologin/_update`: a new password with a `passwordreset` code. The code is checked
+/// first (its try counted, the code not used up): without the right code the answer is the same whatever the
+/// account, so that nothing here tells a stranger about a user name, a phone number or a pending code. Only
+/// then the password's policy (a refused password does not burn the code; DIGIT's does), then the change.
 pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let body: NoLoginRequest = http::json(&mut req, s.max_body_bytes).await?;
     let invalid = || {
@@ -584,29 +624,29 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
         [] => None,
         [one] => Some(one),
         [first, second] if first.score > second.score => Some(first),
-        _ => {
-            return Err(ApiError::bad_request(
-                "DuplicateUserNameException",
-                "More than one user has this user name in this state; give the user's own tenant",
-            ));
-        }
+        // Two equally good accounts: no code can be meant for both; the answer is a wrong code's.
+        _ => None,
     };
-    let mobile = match account {
-        Some(a) => a.mobile_number.clone().unwrap_or_default(),
-        None => Phone::parse(user_name).ok().flatten().map(|p| p.as_ref().to_string()).unwrap_or_default(),
+    // The code must have been sent to the account's own stored number.
+    let mobile = account.and_then(|a| a.mobile_number.as_deref()).unwrap_or("");
+    let from = http::client_bucket(&req);
+    let right = match check_code(db, &keys, &s.otp, state, mobile, Purpose::PasswordReset, code, &from).await? {
+        Ok(right) => right,
+        Err(f) => return f.error().into_response(),
     };
-    let checked = crate::password::check_new(new, account.map_or(user_name, |a| a.user_name.as_str()), Some(&mobile))?;
-    let outcome = use_code(db, &keys, &s.otp, state, &mobile, Purpose::PasswordReset, code).await?;
-    let account = match (outcome, account) {
-        (Ok(()), Some(a)) => a,
-        (Err(f), _) => return CodeFailure::error(f).into_response(),
-        (Ok(()), None) => return CodeFailure::None.error().into_response(),
-    };
+    let Some(account) = account else { return CodeFailure::Wrong.error().into_response() };
+    let checked = crate::password::check_new(new, &account.user_name, Some(mobile))?;
+    if let Err(f) = spend_code(db, right).await? {
+        return f.error().into_response();
+    }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;
     db.batch(vec![
+        // The automatic lockout ends with a reset (as DIGIT's does); an administrator's lock (no end time)
+        // holds until an administrator lifts it.
         db.stmt(
             "UPDATE users SET password_hash = ?2, otp_hash = NULL, otp_expires_at = NULL, default_pwd_chgd = 1,
-               account_locked = 0, locked_until = NULL, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
+               account_locked = CASE WHEN account_locked = 1 AND locked_until IS NULL THEN 1 ELSE 0 END,
+               locked_until = NULL, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
             &[int(account.id), text(&hash)],
         )?,
         db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(account.id)])?,
@@ -647,13 +687,13 @@ pub async fn create_citizen(mut req: Request, env: &Env, db: &Db, s: &Settings) 
         Ok(Some(n)) => n.as_ref().to_string(),
         _ => return Err(ApiError::invalid_field("User.name", "letters, spaces, . ' - only, at most 100 characters")),
     };
-    let mobile = match non_empty(&u.username).map(Phone::parse) {
+    let mobile = match non_empty(&u.username).map(|m| Phone::parse_with(m, s.mobile)) {
         None => return Err(missing("username")),
         Some(Ok(Some(p))) => p.as_ref().to_string(),
         Some(_) => {
             return Err(ApiError::bad_request(
                 "UserNameNotValidException",
-                "User.username must be a mobile number: 10 digits starting with 6 to 9",
+                format!("User.username must be a mobile number: {}", s.mobile.describe()),
             ));
         }
     };
@@ -661,25 +701,29 @@ pub async fn create_citizen(mut req: Request, env: &Env, db: &Db, s: &Settings) 
     let tenant = non_empty(&u.tenant_id).filter(|t| valid_tenant_id(t)).ok_or_else(|| missing("tenantId"))?;
     let state = state_of(tenant).to_string();
     let keys = Keys::from_env(env)?;
+    if !crate::tenants::exists(db, &state).await? {
+        return Err(ApiError::bad_request("InvalidTenant", "User.tenantId: no such tenant"));
+    }
+    // The code first: only the holder of the number learns whether it is registered already.
+    let from = http::client_bucket(&req);
+    let right = match check_code(db, &keys, &s.otp, &state, &mobile, Purpose::Register, code, &from).await? {
+        Ok(right) => right,
+        Err(f) => return f.error().into_response(),
+    };
     #[derive(Deserialize)]
     struct Check {
-        tenant: i64,
         taken: i64,
     }
     let check: Check = db
         .first(
             &format!(
-                "SELECT (SELECT count(*) FROM tenants WHERE id = ?1) AS tenant,
-                   (SELECT count(*) FROM users u WHERE {IN_STATE} AND u.type = 'CITIZEN'
+                "SELECT (SELECT count(*) FROM users u WHERE {IN_STATE} AND u.type = 'CITIZEN'
                       AND (u.user_name = ?2 OR u.mobile_number = ?2)) AS taken"
             ),
             &[text(&state), text(&mobile)],
         )
         .await?
         .ok_or_else(|| ApiError::internal("the citizen check answered no row"))?;
-    if check.tenant == 0 {
-        return Err(ApiError::bad_request("InvalidTenant", "User.tenantId: no such tenant"));
-    }
     if check.taken > 0 {
         return Err(duplicate());
     }
@@ -687,7 +731,7 @@ pub async fn create_citizen(mut req: Request, env: &Env, db: &Db, s: &Settings) 
         Some(p) => Some(crate::password::check_new(p, &mobile, Some(&mobile))?),
         None => None,
     };
-    if let Err(f) = use_code(db, &keys, &s.otp, &state, &mobile, Purpose::Register, code).await? {
+    if let Err(f) = spend_code(db, right).await? {
         return f.error().into_response();
     }
     let hash = match &password {

@@ -64,6 +64,11 @@ struct HashRow {
     otp_expires_at: Option<i64>,
 }
 
+/// DIGIT's exception and words for a wrong existing password.
+fn mismatch() -> ApiError {
+    ApiError::bad_request("PasswordMismatchException", "Invalid username or password")
+}
+
 pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
     let body: UpdateRequest = http::digit_json(&mut req, s.max_body_bytes).await?;
     let caller = auth::require(db, auth::token_of(&req, body.request_info.auth_token.as_deref())).await?;
@@ -77,24 +82,35 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
         .await?;
     let row = row.ok_or_else(ApiError::unauthorized)?;
     let checked = check_new(&new, &row.user_name, row.mobile_number.as_deref())?;
+    // A guess at the current password is a failed login: counted before it is checked, into the same lockout
+    // (a stolen token cannot be used to guess the password without limit).
+    let now = now_secs();
+    let attempt = crate::oauth::count_attempt(db, caller.id, now, s).await?;
+    if attempt.locked || attempt.n > i64::from(s.lockout_max_failures) {
+        crate::oauth::lock(db, caller.id, now, s).await?;
+        return Err(mismatch());
+    }
     // The existing password is the one the person chose, or the one-time password they logged in with.
     let keys = Keys::from_env(env).ok();
     let one_time =
-        one_time_password(keys.as_ref(), &row.uuid, &existing, row.otp_hash.as_deref(), row.otp_expires_at, now_secs());
+        one_time_password(keys.as_ref(), &row.uuid, &existing, row.otp_hash.as_deref(), row.otp_expires_at, now);
     let ok = one_time == OneTime::Valid
         || match &row.password_hash {
             Some(h) => enrol_password::verify(&existing, h),
             None => false,
         };
     if one_time == OneTime::Expired {
+        crate::oauth::forget_attempt(db, &attempt).await?;
         return Err(ApiError::bad_request(
             "OneTimePasswordExpired",
             "The one-time password has expired; ask for a new one",
         ));
     }
     if !ok {
-        // DIGIT's exception and words for a wrong existing password.
-        return Err(ApiError::bad_request("PasswordMismatchException", "Invalid username or password"));
+        if attempt.n >= i64::from(s.lockout_max_failures) {
+            crate::oauth::lock(db, caller.id, now, s).await?;
+        }
+        return Err(mismatch());
     }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;
     db.batch(vec![
@@ -103,6 +119,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
             &[int(caller.id), text(&hash)],
         )?,
         db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND session_id != ?2", &[int(caller.id), text(&caller.session_id)])?,
+        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(caller.id)])?,
     ])
     .await?;
     http::ok_json(&json!({ "responseInfo": response_info() }))

@@ -29,7 +29,11 @@ pub async fn reissue(
     // Not found and not yours answer alike.
     let user = if uuid.len() <= 64 { find(db, None, Some(uuid)).await? } else { None };
     let user = user
-        .filter(|u| caller.manages(&u.tenant_id) && u.user_type().is_some_and(|t| caller.may_create_type(t)))
+        .filter(|u| {
+            caller.manages(&u.tenant_id)
+                && u.user_type().is_some_and(|t| caller.may_create_type(t))
+                && caller.outranks(&u.held_roles())
+        })
         .ok_or_else(|| ApiError::new(404, "UserNotFound", "No such user in your tenant"))?;
     #[derive(Deserialize)]
     struct Contact {
@@ -98,7 +102,8 @@ pub async fn reissue(
 }
 
 /// `GET /l/{code}`: the link of a welcome SMS. It opens the login page with the login id, the tenant and the
-/// person's language filled in; an unknown code opens it empty (nothing is revealed).
+/// person's language filled in, while its one-time password works; any other code opens it empty (nothing is
+/// revealed).
 pub async fn link(db: &Db, code: &str) -> Result<Response, ApiError> {
     #[derive(Deserialize)]
     struct Target {
@@ -106,17 +111,20 @@ pub async fn link(db: &Db, code: &str) -> Result<Response, ApiError> {
         tenant_id: String,
         locale: String,
     }
-    let target: Option<Target> = if code.len() == credentials::LINK_CODE_CHARS
-        && code.bytes().all(|b| b.is_ascii_alphanumeric())
-    {
-        db.first(
-            "SELECT u.user_name, u.tenant_id, o.locale FROM outbox o JOIN users u ON u.id = o.user_id WHERE o.link_code = ?1 AND o.kind = 'welcome'",
-            &[text(code)],
-        )
-        .await?
-    } else {
-        None
-    };
+    let target: Option<Target> =
+        if code.len() == credentials::LINK_CODE_CHARS && code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            // Only while its one-time password is the person's current one: not replaced by a newer welcome, not
+            // used (the person's own password clears it), not expired. After that the link reveals nothing.
+            db.first(
+                "SELECT u.user_name, u.tenant_id, o.locale FROM outbox o JOIN users u ON u.id = o.user_id
+             WHERE o.link_code = ?1 AND o.kind = 'welcome' AND u.otp_hash IS NOT NULL AND u.otp_expires_at > ?2
+               AND o.id = (SELECT max(id) FROM outbox WHERE user_id = u.id AND kind = 'welcome')",
+                &[text(code), int(now_secs() as i64)],
+            )
+            .await?
+        } else {
+            None
+        };
     let location = match target {
         Some(t) => {
             let mut q = form_urlencoded::Serializer::new(String::new());

@@ -107,6 +107,11 @@ pub async fn exists(db: &Db, id: &str) -> Result<bool, ApiError> {
     Ok(row.is_some())
 }
 
+/// A role the caller may not give (`Caller::may_grant`), in the upload configuration or an upload's rows.
+pub fn role_not_grantable(code: &str) -> ApiError {
+    ApiError::new(403, "RoleNotGrantable", format!("You may not grant the role {code} in this tenant"))
+}
+
 fn admin(caller: &Caller) -> Result<(), ApiError> {
     if caller.is_admin() { Ok(()) } else { Err(ApiError::new(403, "NotAdmin", "Only administrators may do this")) }
 }
@@ -115,11 +120,15 @@ fn admin(caller: &Caller) -> Result<(), ApiError> {
 pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
     let caller = auth::require(db, auth::token_of(&req, None)).await?;
     admin(&caller)?;
+    // The subtrees of the tenants where the caller's administrator roles are held.
+    let tops = serde_json::to_string(&caller.admin_tenants()).map_err(|e| ApiError::internal(e.to_string()))?;
     let rows: Vec<TenantRow> = db
         .all(
-            "SELECT id, name, parent_id FROM tenants
-             WHERE id = ?1 OR substr(id, 1, length(?1) + 1) = ?1 || '.' ORDER BY id",
-            &[text(&caller.tenant_id)],
+            "SELECT id, name, parent_id FROM tenants t
+             WHERE EXISTS (SELECT 1 FROM json_each(?1) a
+                           WHERE t.id = a.value OR substr(t.id, 1, length(a.value) + 1) = a.value || '.')
+             ORDER BY id",
+            &[text(&tops)],
         )
         .await?;
     let tenants: Vec<_> = rows.iter().map(|t| json!({ "id": t.id, "name": t.name, "parentId": t.parent_id })).collect();
@@ -196,9 +205,15 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
     if !(1..=MAX_ROWS_LIMIT).contains(&max_rows) {
         return Err(ApiError::invalid_field("maxRows", format!("1 to {MAX_ROWS_LIMIT}")));
     }
+    let roles = checked_list("roles", input.roles, current.roles)?;
+    // The list offers roles to every row of an upload: only roles this caller may grant here (the upload
+    // checks each row again, whatever the list says).
+    if let Some(r) = roles.iter().find(|r| !caller.may_grant(&r.to_ascii_uppercase(), tenant)) {
+        return Err(role_not_grantable(r));
+    }
     let config = UploadConfig {
         max_rows,
-        roles: checked_list("roles", input.roles, current.roles)?,
+        roles,
         grades: checked_list("grades", input.grades, current.grades)?,
         languages: checked_list("languages", input.languages, current.languages)?,
         subjects: checked_list("subjects", input.subjects, current.subjects)?,

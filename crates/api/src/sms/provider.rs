@@ -138,6 +138,7 @@ async fn msg91(env: &Env, m: &Outgoing<'_>) -> Outcome {
             recipient["password"] = json!(m.vars.secret);
         }
         Kind::Code => recipient["otp"] = json!(m.vars.secret),
+        Kind::Notice => recipient["link"] = json!(m.vars.link),
     }
     let mut body = json!({
         "template_id": ids.msg91_template, "short_url": "0", "recipients": [recipient],
@@ -221,7 +222,10 @@ async fn sendgrid(env: &Env, m: &Outgoing<'_>) -> Outcome {
     let base = var_or(env, "SENDGRID_API_URL", "https://api.sendgrid.com");
     let from = var_or(env, "EMAIL_FROM", "no-reply@enrol.example.in");
     let text = templates::render(m.kind, m.locale, &m.vars);
-    let subject = if m.kind == Kind::Welcome { "Your enrol account" } else { "Your enrol code" };
+    let subject = match m.kind {
+        Kind::Welcome | Kind::Notice => "Your enrol account",
+        Kind::Code => "Your enrol code",
+    };
     let body = json!({
         "personalizations": [{ "to": [{ "email": m.recipient }] }],
         "from": { "email": from }, "subject": subject,

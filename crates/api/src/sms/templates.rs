@@ -1,4 +1,4 @@
-//! The words of each message, per locale (en_IN, hi_IN, pa_IN) and kind (welcome, code), and the ids that
+//! The words of each message, per locale (en_IN, hi_IN, pa_IN) and kind (welcome, code, notice), and the ids that
 //! India's DLT and the providers know them by. The texts are the DLT-registered templates: a provider that
 //! renders on its side (MSG91's Flow) gets only the variables, one that does not (Twilio, email) gets the
 //! text rendered here. Each default text fits in two SMS parts with realistic values (checked in the tests).
@@ -9,6 +9,9 @@ use worker::Env;
 pub enum Kind {
     Welcome,
     Code,
+    /// A `register` code was asked for a number that has an account already: its owner is told so, and how to
+    /// log in or reset (the one asking is answered as for a new number).
+    Notice,
 }
 
 impl Kind {
@@ -16,6 +19,7 @@ impl Kind {
         match s {
             "welcome" => Some(Kind::Welcome),
             "code" => Some(Kind::Code),
+            "notice" => Some(Kind::Notice),
             _ => None,
         }
     }
@@ -50,6 +54,11 @@ fn text(kind: Kind, locale: &str) -> &'static str {
         (Kind::Code, "hi_IN") => "{otp} आपका enrol कोड है। यह {minutes} मिनट तक मान्य है। इसे किसी को न बताएँ।",
         (Kind::Code, "pa_IN") => "{otp} ਤੁਹਾਡਾ enrol ਕੋਡ ਹੈ। ਇਹ {minutes} ਮਿੰਟ ਲਈ ਵੈਧ ਹੈ। ਇਹ ਕਿਸੇ ਨੂੰ ਨਾ ਦੱਸੋ।",
         (Kind::Code, _) => "{otp} is your enrol code. It is valid for {minutes} minutes. Do not share it with anyone.",
+        (Kind::Notice, "hi_IN") => "इस नंबर का enrol खाता पहले से है। {link} पर लॉग इन करें, या पासवर्ड भूल गए पर पासवर्ड बदलें।",
+        (Kind::Notice, "pa_IN") => "ਇਸ ਨੰਬਰ ਦਾ enrol ਖਾਤਾ ਪਹਿਲਾਂ ਹੀ ਹੈ। {link} ਤੇ ਲੌਗ ਇਨ ਕਰੋ, ਜਾਂ ਪਾਸਵਰਡ ਭੁੱਲ ਗਏ ਤੇ ਪਾਸਵਰਡ ਬਦਲੋ।",
+        (Kind::Notice, _) => {
+            "This number already has an enrol account. Log in at {link}, or choose Forgot password there to reset it."
+        }
     }
 }
 
@@ -74,7 +83,12 @@ pub struct Ids {
 
 pub fn ids(env: &Env, kind: Kind, l: &str) -> Ids {
     let var = |name: &str, default: &str| crate::config::text_var(env, name).unwrap_or_else(|| default.to_string());
-    let (k, lc) = (if kind == Kind::Welcome { "WELCOME" } else { "CODE" }, locale(l).replace('_', "").to_uppercase());
+    let k = match kind {
+        Kind::Welcome => "WELCOME",
+        Kind::Code => "CODE",
+        Kind::Notice => "NOTICE",
+    };
+    let lc = locale(l).replace('_', "").to_uppercase();
     let default_template = format!("REPLACE-{k}-{lc}");
     Ids {
         // A per-locale id wins (e.g. MSG91_WELCOME_TEMPLATE_HIIN), then the kind's, then the placeholder.

@@ -120,6 +120,19 @@ pub async fn upload(
         return status::answer(db, &caller, &record.process_id, &req).await;
     }
     let people = sheet::users(&upload.bytes, today, mobile);
+    // Every row's roles are the caller's to grant here, whatever the tenant's configuration lists (a list
+    // written before this rule, or by a higher administrator, may offer more than this caller may give).
+    for p in &people {
+        if p.roles.len() > auth::MAX_ROLES {
+            return Err(ApiError::bad_request(
+                "TooManyRoles",
+                format!("row {}: at most {} roles per person", p.row, auth::MAX_ROLES),
+            ));
+        }
+        if let Some(r) = p.roles.iter().find(|r| !caller.may_grant(&r.to_ascii_uppercase(), &tenant)) {
+            return Err(tenants::role_not_grantable(r));
+        }
+    }
     let clashes = store::clashes(db, &tenant, user_type, &people).await?;
     if !clashes.is_empty() {
         record.add_clashes(clashes);

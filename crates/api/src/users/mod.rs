@@ -67,18 +67,38 @@ fn may_create(caller: &Caller, u: &UserInput) -> Result<(), ApiError> {
     let tenant = given(&u.tenant_id);
     let type_ok = given(&u.user_type).and_then(|t| UserType::parse(&t)).is_none_or(|t| caller.may_create_type(t));
     let tenant_ok = tenant.as_deref().is_none_or(|t| caller.manages(t));
-    if !caller.is_admin() || !type_ok || !tenant_ok || !roles_reachable(caller, u.roles.as_deref()) {
+    if !caller.is_admin() || !type_ok || !tenant_ok || !roles_grantable(caller, u.roles.as_deref(), tenant.as_deref()) {
         return Err(ApiError::not_authorized());
     }
     Ok(())
 }
 
-/// Every role whose tenant is given is one of the caller's tenants (a role without one takes the user's).
-fn roles_reachable(caller: &Caller, roles: Option<&[RoleInput]>) -> bool {
-    roles
-        .unwrap_or_default()
-        .iter()
-        .all(|r| r.tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).is_none_or(|t| caller.manages(t)))
+/// Every role of the request is one the caller may grant (`Caller::may_grant`) at its tenant (a role without
+/// one takes the user's, `default_tenant`, when known; it is checked again once parsed).
+fn roles_grantable(caller: &Caller, roles: Option<&[RoleInput]>, default_tenant: Option<&str>) -> bool {
+    let trimmed =
+        |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_ascii_uppercase);
+    roles.unwrap_or_default().iter().all(|r| {
+        let tenant = r.tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).or(default_tenant);
+        match (trimmed(&r.code), tenant) {
+            (Some(code), Some(t)) => caller.may_grant(&code, t),
+            (None, Some(t)) => caller.manages(t),
+            _ => true,
+        }
+    })
+}
+
+/// The parsed roles (at most `auth::MAX_ROLES`, `parse_roles`) are all the caller's to grant.
+fn check_roles(caller: &Caller, roles: &[Role]) -> Result<(), ApiError> {
+    if roles.iter().any(|r| !caller.may_grant(&r.code, &r.tenant_id)) {
+        return Err(ApiError::not_authorized());
+    }
+    Ok(())
+}
+
+/// The same codes at the same tenants, in any order.
+fn same_roles(new: &[Role], held: &[auth::HeldRole]) -> bool {
+    new.len() == held.len() && new.iter().all(|r| held.iter().any(|h| h.code == r.code && h.tenant_id == r.tenant_id))
 }
 
 fn user_list_response(rows: &[UserRow]) -> Result<Response, ApiError> {
@@ -134,12 +154,10 @@ struct Index {
 async fn create(db: &Db, caller: &Caller, users: Vec<(NewUser, Path)>) -> Result<Vec<UserRow>, ApiError> {
     // Checked on the request already (`may_create`); again on the parsed users, which are what is stored.
     for (u, _) in &users {
-        if !caller.may_create_type(u.user_type)
-            || !caller.manages(&u.tenant_id)
-            || u.roles.iter().any(|r| !caller.manages(&r.tenant_id))
-        {
+        if !caller.may_create_type(u.user_type) || !caller.manages(&u.tenant_id) {
             return Err(ApiError::not_authorized());
         }
+        check_roles(caller, &u.roles)?;
     }
     for (i, (u, path)) in users.iter().enumerate() {
         if let Some((_, first)) = users[..i].iter().find(|(o, _)| {
@@ -192,8 +210,8 @@ async fn create(db: &Db, caller: &Caller, users: Vec<(NewUser, Path)>) -> Result
             None => None,
         };
         statements.push(insert_user(db, u, &uuid, hash.as_deref(), &caller.uuid)?);
-        for r in &u.roles {
-            statements.push(insert_role(db, &uuid, r)?);
+        if !u.roles.is_empty() {
+            statements.push(insert_roles(db, &uuid, &u.roles)?);
         }
         uuids.push(uuid);
     }
@@ -274,10 +292,15 @@ fn insert_user(
     )
 }
 
-fn insert_role(db: &Db, uuid: &str, r: &Role) -> Result<worker::D1PreparedStatement, ApiError> {
+/// One statement for all of a user's roles (at most `auth::MAX_ROLES`), so that a batch of 100 users stays at
+/// 200 statements, well inside D1's limits.
+fn insert_roles(db: &Db, uuid: &str, roles: &[Role]) -> Result<worker::D1PreparedStatement, ApiError> {
+    let list: Vec<[&str; 3]> = roles.iter().map(|r| [r.code.as_str(), r.tenant_id.as_str(), r.name.as_str()]).collect();
     db.stmt(
-        "INSERT INTO user_roles (user_id, code, tenant_id, name) SELECT id, ?2, ?3, ?4 FROM users WHERE uuid = ?1",
-        &[text(uuid), text(&r.code), text(&r.tenant_id), text(&r.name)],
+        "INSERT INTO user_roles (user_id, code, tenant_id, name)
+         SELECT u.id, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), json_extract(j.value, '$[2]')
+         FROM users u, json_each(?2) j WHERE u.uuid = ?1",
+        &[text(uuid), text(&json!(list).to_string())],
     )
 }
 
@@ -442,10 +465,14 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     let target = find(db, input.id, input.uuid.as_deref()).await?;
     // Not found and not yours answer alike, so an administrator cannot probe other tenants.
     let target = target
-        .filter(|t| caller.manages(&t.tenant_id) && t.user_type().is_some_and(|ty| caller.may_create_type(ty)))
+        .filter(|t| {
+            caller.manages(&t.tenant_id)
+                && t.user_type().is_some_and(|ty| caller.may_create_type(ty))
+                && (t.id == caller.id || caller.outranks(&t.held_roles()))
+        })
         .ok_or_else(|| ApiError::bad_request("UserNotFoundException", "No such user in your tenant"))?;
     // Roles out of reach are refused before any field is checked.
-    if !roles_reachable(&caller, input.roles.as_deref()) {
+    if !roles_grantable(&caller, input.roles.as_deref(), Some(&target.tenant_id)) {
         return Err(ApiError::not_authorized());
     }
     let path = Path("user".into());
@@ -458,7 +485,9 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
             if roles.is_empty() {
                 return Err(path.code("InvalidUserUpdateException", "roles", "at least one role"));
             }
-            if roles.iter().any(|r| !caller.manages(&r.tenant_id)) {
+            check_roles(&caller, &roles)?;
+            // Nobody changes their own roles (the same set again is no change).
+            if target.id == caller.id && !same_roles(&roles, &target.held_roles()) {
                 return Err(ApiError::not_authorized());
             }
             if let Some(m) = missing_role_tenant(db, &[roles.as_slice()]).await? {
@@ -478,6 +507,10 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     if let Some(active) = input.active {
         statements.push(db.stmt("UPDATE users SET active = ?2 WHERE id = ?1", &[int(target.id), boolean(active)])?);
     }
+    // Locking or deactivating ends every session at once (so that reactivating revives none).
+    if input.active == Some(false) || input.account_locked == Some(true) {
+        statements.push(db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(target.id)])?);
+    }
     match input.account_locked {
         Some(false) => {
             statements.push(
@@ -492,9 +525,7 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     }
     if let Some(roles) = &roles {
         statements.push(db.stmt("DELETE FROM user_roles WHERE user_id = ?1", &[int(target.id)])?);
-        for r in roles {
-            statements.push(insert_role(db, &target.uuid, r)?);
-        }
+        statements.push(insert_roles(db, &target.uuid, roles)?);
     }
     db.batch(statements).await?;
     let row = find(db, Some(target.id), None).await?.ok_or_else(|| ApiError::internal("updated user vanished"))?;

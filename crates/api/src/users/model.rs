@@ -383,6 +383,9 @@ pub fn parse_mobile(v: &Option<String>, rule: MobileRule, path: &Path) -> Result
 }
 
 pub fn parse_roles(roles: &[RoleInput], default_tenant: &str, path: &Path) -> Result<Vec<Role>, ApiError> {
+    if roles.len() > crate::auth::MAX_ROLES {
+        return Err(path.err("roles", format!("at most {} roles", crate::auth::MAX_ROLES)));
+    }
     let mut out: Vec<Role> = Vec::with_capacity(roles.len());
     for (i, r) in roles.iter().enumerate() {
         let at = |f: &str| format!("roles[{i}].{f}");
@@ -514,6 +517,11 @@ impl UserRow {
 
     pub fn user_type(&self) -> Option<UserType> {
         UserType::parse(&self.user_type)
+    }
+
+    /// The roles as held (code and tenant), for the rights checks.
+    pub fn held_roles(&self) -> Vec<crate::auth::HeldRole> {
+        self.roles.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default()
     }
 
     /// DIGIT's user object: no password, hash or token, Aadhaar masked.
