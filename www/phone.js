@@ -19,6 +19,7 @@ const T = {
     doneChosen: 'Your password is saved, {name}.', doneSignedIn: 'You are logged in, {name}.', doneReset: 'Your password is changed. Log in with it now.',
     doneRegistered: 'Welcome, {name}: you are registered.',
     codeSent: 'We sent a 6-digit code by SMS to {mobile}. It works for 10 minutes.',
+    codeSentRegister: 'We sent an SMS to {mobile}: a 6-digit code that works for 10 minutes or, if this number already has an account, how to log in.',
     fillAll: 'Fill in every field.', wrongLogin: 'The login id, password or office is wrong.',
     locked: 'Too many wrong tries: this account is locked for an hour. You can set a new password with a code by SMS.',
     otpExpired: 'Your one-time password has expired. Use "Forgot password" to get a code by SMS and set a new password.',
@@ -47,6 +48,7 @@ const T = {
     doneChosen: '{name}, आपका पासवर्ड सहेज लिया गया है।', doneSignedIn: '{name}, आप लॉग इन हैं।', doneReset: 'आपका पासवर्ड बदल गया है। अब उससे लॉग इन करें।',
     doneRegistered: 'स्वागत है, {name}: आपका पंजीकरण हो गया है।',
     codeSent: 'हमने {mobile} पर SMS से 6 अंकों का कोड भेजा है। यह 10 मिनट तक मान्य है।',
+    codeSentRegister: 'हमने {mobile} पर SMS भेजा है: 10 मिनट तक मान्य 6 अंकों का कोड, या, अगर इस नंबर का खाता पहले से है, तो लॉग इन कैसे करें।',
     fillAll: 'सभी खाने भरें।', wrongLogin: 'लॉगिन आईडी, पासवर्ड या कार्यालय गलत है।',
     locked: 'बहुत सारे गलत प्रयास: यह खाता एक घंटे के लिए बंद है। SMS कोड से नया पासवर्ड बना सकते हैं।',
     otpExpired: 'आपका एक बार का पासवर्ड समाप्त हो गया है। "पासवर्ड भूल गए" से SMS कोड लेकर नया पासवर्ड बनाएँ।',
@@ -75,6 +77,7 @@ const T = {
     doneChosen: '{name}, ਤੁਹਾਡਾ ਪਾਸਵਰਡ ਸੰਭਾਲ ਲਿਆ ਗਿਆ ਹੈ।', doneSignedIn: '{name}, ਤੁਸੀਂ ਲੌਗ ਇਨ ਹੋ।', doneReset: 'ਤੁਹਾਡਾ ਪਾਸਵਰਡ ਬਦਲ ਗਿਆ ਹੈ। ਹੁਣ ਇਸ ਨਾਲ ਲੌਗ ਇਨ ਕਰੋ।',
     doneRegistered: 'ਜੀ ਆਇਆਂ ਨੂੰ, {name}: ਤੁਹਾਡੀ ਰਜਿਸਟ੍ਰੇਸ਼ਨ ਹੋ ਗਈ ਹੈ।',
     codeSent: 'ਅਸੀਂ {mobile} ਤੇ SMS ਰਾਹੀਂ 6 ਅੰਕਾਂ ਦਾ ਕੋਡ ਭੇਜਿਆ ਹੈ। ਇਹ 10 ਮਿੰਟ ਲਈ ਵੈਧ ਹੈ।',
+    codeSentRegister: 'ਅਸੀਂ {mobile} ਤੇ SMS ਭੇਜਿਆ ਹੈ: 10 ਮਿੰਟ ਲਈ ਵੈਧ 6 ਅੰਕਾਂ ਦਾ ਕੋਡ, ਜਾਂ, ਜੇ ਇਸ ਨੰਬਰ ਦਾ ਖਾਤਾ ਪਹਿਲਾਂ ਹੀ ਹੈ, ਤਾਂ ਲੌਗ ਇਨ ਕਿਵੇਂ ਕਰਨਾ ਹੈ।',
     fillAll: 'ਸਾਰੇ ਖਾਨੇ ਭਰੋ।', wrongLogin: 'ਲੌਗਇਨ ਆਈਡੀ, ਪਾਸਵਰਡ ਜਾਂ ਦਫ਼ਤਰ ਗਲਤ ਹੈ।',
     locked: 'ਬਹੁਤ ਸਾਰੀਆਂ ਗਲਤ ਕੋਸ਼ਿਸ਼ਾਂ: ਇਹ ਖਾਤਾ ਇੱਕ ਘੰਟੇ ਲਈ ਬੰਦ ਹੈ। SMS ਕੋਡ ਨਾਲ ਨਵਾਂ ਪਾਸਵਰਡ ਬਣਾ ਸਕਦੇ ਹੋ।',
     otpExpired: 'ਤੁਹਾਡਾ ਇੱਕ-ਵਾਰੀ ਪਾਸਵਰਡ ਖਤਮ ਹੋ ਗਿਆ ਹੈ। "ਪਾਸਵਰਡ ਭੁੱਲ ਗਏ" ਨਾਲ SMS ਕੋਡ ਲੈ ਕੇ ਨਵਾਂ ਪਾਸਵਰਡ ਬਣਾਓ।',
@@ -242,7 +245,8 @@ async function sendCode(type, msgEl) {
   resendAt = Date.now() + 30_000;
   tick();
   say(msgEl, null);
-  say($('sent'), 'codeSent', { mobile }, 'hint');
+  // A registered number gets an SMS saying so instead of a code; the page cannot tell (nor may anyone else).
+  say($('sent'), type === 'register' ? 'codeSentRegister' : 'codeSent', { mobile }, 'hint');
   return true;
 }
 

@@ -90,7 +90,8 @@ const CASES = [
   ['SQL injection in refresh_token is an invalid refresh token', (c) => token(c.app, { grant_type: 'refresh_token', refresh_token: SQLI }), 400, 'InvalidRefreshToken'],
   ['SQL injection as the id of an update is not JSON of the right type', (c) => post(c.app, UPDATE, { user: { id: '1 OR 1=1', name: 'X' } }, c.tokens.gpDemo), 400, 'JsonMappingException'],
   ['SQL injection as the uuid of an update finds no user', (c) => post(c.app, UPDATE, { user: { uuid: SQLI, name: 'Xy' } }, c.tokens.gpDemo), 400, 'UserNotFoundException'],
-  ['SQL injection as the existing password is a wrong password', (c) => post(c.app, PASSWORD_UPDATE, { existingPassword: SQLI, newPassword: 'a fresh passphrase' }, c.tokens.clerkDemo), 400, 'PasswordMismatchException'],
+  // A wrong current password is a failed try at the secret: it counts into the lockout, and changes nothing else.
+  ['SQL injection as the existing password is a wrong password', (c) => post(c.app, PASSWORD_UPDATE, { existingPassword: SQLI, newPassword: 'a fresh passphrase' }, c.tokens.clerkDemo), 400, 'PasswordMismatchException', null, 'a counted failure'],
   ['SQL injection as a Bearer token is unauthorized', (c) => post(c.app, SEARCH, { tenantId: 'pb' }, "' OR 1=1 --"), 401, 'Unauthorized'],
 
   // Sizes and content types.
@@ -205,7 +206,7 @@ test(`${CASES.length} malformed or hostile requests each get the right 4xx (or a
   await rows(app, `UPDATE sessions SET expires_at = 0 WHERE token_hash = '${sha256(old.access_token)}'`);
   const c = { app, tokens, ids, expired: old.access_token, refresh: old.refresh_token };
   let before = await snapshot(app);
-  for (const [what, request, status, code, check] of CASES) {
+  for (const [what, request, status, code, check, counted] of CASES) {
     await t.test(what, async () => {
       const r = await request(c);
       const after = await snapshot(app);
@@ -215,7 +216,13 @@ test(`${CASES.length} malformed or hostile requests each get the right 4xx (or a
       if (status >= 400) assertError(r, status, code, what);
       else assert.equal(r.status, status, `${what}: ${r.raw.slice(0, 300)}`);
       await check?.(r);
-      assert.deepEqual(after, was, `${what}: D1 changed`);
+      if (counted) {
+        const added = after.login_failures.filter((f) => !was.login_failures.some((w) => JSON.stringify(w) === JSON.stringify(f)));
+        assert.equal(added.length, 1, `${what}: one failed try is counted`);
+        assert.deepEqual({ ...after, login_failures: was.login_failures }, was, `${what}: D1 changed beyond the count`);
+      } else {
+        assert.deepEqual(after, was, `${what}: D1 changed`);
+      }
     });
   }
 });

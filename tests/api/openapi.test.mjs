@@ -255,7 +255,10 @@ describe('GET /openapi.json against the real Worker', () => {
       }
     }
     assert.deepEqual(doc.components.securitySchemes.bearerAuth, { ...doc.components.securitySchemes.bearerAuth, type: 'http', scheme: 'bearer' });
-    assert.deepEqual(doc.security, [{ bearerAuth: [] }, { accessTokenQuery: [] }]);
+    assert.deepEqual(doc.security, [{ bearerAuth: [] }], 'a token in a URL ends up in logs: the header (or the body) by default');
+    for (const path of ['/user/_details', '/user/_logout']) {
+      assert.deepEqual(doc.paths[path].post.security, [{ bearerAuth: [] }, { accessTokenQuery: [] }], `${path} also takes ?access_token=, as DIGIT's clients send it`);
+    }
     assert.ok(doc.components.schemas.RequestInfo.properties.authToken, 'RequestInfo.authToken is documented');
     for (const r of ['NotFound', 'MethodNotAllowed']) schemas.validator(schemas.responsePointer(`/components/responses/${r}`));
   });
@@ -597,7 +600,8 @@ describe('GET /openapi.json against the real Worker', () => {
     assert.deepEqual(refused.error.fields.map((f) => f.code), ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
     const citizen = await post('/user/citizen/_create', 200, { json: { RequestInfo: {}, User: { ...user, otpReference: code, password: 'a citizen password' } } });
     assert.equal(citizen.UserRequest.tenantId, 'pb');
-    assert.equal((await post('/user/citizen/_create', 400, { json: { RequestInfo: {}, User: { ...user, otpReference: code } } })).Errors[0].code, 'DuplicateUserNameException');
+    // The used code again: the code is checked before anything is said about the number.
+    assert.equal((await post('/user/citizen/_create', 400, { json: { RequestInfo: {}, User: { ...user, otpReference: code } } })).error.fields[1].code, 'OTP.USED');
 
     const [employee] = (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser({ mobileNumber: '9876511113', password: 'first long password' }) } })).user;
     await post('/user-otp/v1/_send', 201, { json: otp('9876511113', 'passwordreset', { userType: 'EMPLOYEE' }) });

@@ -1,6 +1,7 @@
 // Who may do what to whom, across two tenants (pb.demo and pb.other under the state pb; pbx beside it) and
 // every kind of caller: a SYSTEM administrator of pb.demo, a STATE_ADMIN of pb, GP_ADMINs of pb.demo and pb.other, an
-// EMPLOYEE without an administrator role, a CITIZEN, a forged token and no token at all. Every row asserts
+// EMPLOYEE without an administrator role, a CITIZEN, a forged token and no token at all, and which role codes
+// each administrator may grant (to others only: nobody changes their own roles). Every row asserts
 // the status; a refusal also asserts that nothing in D1 changed, a success that the change is there.
 // The rows of one table share an app: each creates or changes a different user.
 
@@ -44,6 +45,7 @@ test('create: administrators create in their own subtree only, SYSTEM users only
   let n = 0;
   const user = (tenantId, over) => () => ({ user: newUser(`perm.user${++n}`, tenantId, over) });
   const citizen = (tenantId) => () => ({ user: { tenantId, type: 'CITIZEN', name: 'Asha', mobileNumber: String(7000000000 + ++n) } });
+  const given = (...codes) => codes.map((code) => ({ code }));
   const created = (tenantId, type = 'EMPLOYEE') => async (r) => {
     const [u] = r.body.user;
     assert.equal(u.tenantId, tenantId);
@@ -69,6 +71,23 @@ test('create: administrators create in their own subtree only, SYSTEM users only
     ['GP_ADMIN of pb.demo may not give a role in the parent pb', 'gpDemo', user('pb.demo', { roles: [{ code: 'STATE_ADMIN', tenantId: 'pb' }] }), 401, 'CustomException'],
     ['GP_ADMIN of pb.other may not create in pb.demo', 'gpOther', user('pb.demo'), 401, 'CustomException'],
     ['GP_ADMIN of pb.other creates in pb.other', 'gpOther', user('pb.other'), 200, null, created('pb.other')],
+    // Role codes: SUPERUSER only by a SUPERUSER at the tenant or above; an administrator role (or any code ending
+    // in ADMIN) only by one who holds it, or a higher rank (STATE_ADMIN > DIVISION_ADMIN > GP_ADMIN); any other
+    // code by any administrator of the tenant.
+    ['SYSTEM admin of pb.demo, a SUPERUSER there, gives SUPERUSER in pb.demo', 'sys', user('pb.demo', { roles: given('SUPERUSER') }), 200, null, created('pb.demo')],
+    ['STATE_ADMIN of pb gives GP_ADMIN in pb.demo', 'state', user('pb.demo', { roles: given('GP_ADMIN') }), 200, null, created('pb.demo')],
+    ['STATE_ADMIN of pb gives DIVISION_ADMIN in pb.other', 'state', user('pb.other', { roles: given('DIVISION_ADMIN') }), 200, null, created('pb.other')],
+    ['STATE_ADMIN of pb gives STATE_ADMIN, the role it holds, in pb', 'state', user('pb', { roles: given('STATE_ADMIN') }), 200, null, created('pb')],
+    ['STATE_ADMIN of pb may not give SUPERUSER', 'state', user('pb.demo', { roles: given('SUPERUSER') }), 401, 'CustomException'],
+    ['STATE_ADMIN of pb may not give HRMS_ADMIN, an administrator role it does not hold', 'state', user('pb.demo', { roles: given('HRMS_ADMIN') }), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo gives GP_ADMIN, the role it holds, in pb.demo', 'gpDemo', user('pb.demo', { roles: given('GP_ADMIN') }), 200, null, created('pb.demo')],
+    ['GP_ADMIN of pb.demo gives an ordinary role (PGR_LME)', 'gpDemo', user('pb.demo', { roles: given('EMPLOYEE', 'PGR_LME') }), 200, null, created('pb.demo')],
+    ['GP_ADMIN of pb.demo may not give SUPERUSER', 'gpDemo', user('pb.demo', { roles: given('SUPERUSER') }), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not slip "superuser" (lower case) in beside EMPLOYEE', 'gpDemo', user('pb.demo', { roles: given('EMPLOYEE', 'superuser') }), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not give STATE_ADMIN, even in its own tenant', 'gpDemo', user('pb.demo', { roles: given('STATE_ADMIN') }), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not give DIVISION_ADMIN, a higher rank', 'gpDemo', user('pb.demo', { roles: given('DIVISION_ADMIN') }), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo gives Sunbird\'s ORG_ADMIN, which gives no rights in enrol (only the five administrator roles are guarded)', 'gpDemo', user('pb.demo', { roles: given('ORG_ADMIN') }), 200],
+    ['GP_ADMIN of pb.other may not give SUPERUSER in pb.other', 'gpOther', user('pb.other', { roles: given('SUPERUSER') }), 401, 'CustomException'],
     ['an EMPLOYEE without an administrator role may not create, even in its tenant', 'clerkDemo', user('pb.demo'), 401, 'CustomException'],
     ['an EMPLOYEE without an administrator role may not create a CITIZEN', 'clerkDemo', citizen('pb.demo'), 401, 'CustomException'],
     ['a CITIZEN may not create another CITIZEN', 'citizenDemo', citizen('pb.demo'), 401, 'CustomException'],
@@ -123,6 +142,11 @@ test('update: administrators change users of their own subtree only, SYSTEM user
     const [row] = await rows(app, `SELECT name FROM users WHERE id = ${ids[target]}`);
     assert.equal(row.name, r.body.user[0].name);
   };
+  const give = (target, ...codes) => () => ({ user: { id: ids[target], roles: codes.map((code) => ({ code })) } });
+  const holds = (target, ...codes) => async () => {
+    const held = await rows(app, `SELECT code FROM user_roles WHERE user_id = ${ids[target]} ORDER BY code`);
+    assert.deepEqual(held.map((r) => r.code), codes);
+  };
   await table(t, app, tokens, UPDATE, [
     ['SYSTEM admin of pb.demo updates an EMPLOYEE of pb.demo', 'sys', rename('clerkDemo'), 200, null, renamed('clerkDemo')],
     ['SYSTEM admin of pb.demo updates a CITIZEN of pb.demo', 'sys', rename('citizenDemo'), 200, null, renamed('citizenDemo')],
@@ -145,6 +169,18 @@ test('update: administrators change users of their own subtree only, SYSTEM user
     ['GP_ADMIN of pb.demo may not give a role in pb.other', 'gpDemo',
       () => ({ user: { id: ids.clerkDemo, roles: [{ code: 'GP_ADMIN', tenantId: 'pb.other' }] } }), 401, 'CustomException'],
     ['GP_ADMIN of pb.other may not update an EMPLOYEE of pb.demo', 'gpOther', rename('clerkDemo'), 400, 'UserNotFoundException'],
+    // Role codes, by the same rule as on create; nobody changes their own roles; and an administrator acts only on
+    // users whose every role it could have granted.
+    ['GP_ADMIN of pb.demo may not give SUPERUSER to an EMPLOYEE of pb.demo', 'gpDemo', give('clerkDemo', 'EMPLOYEE', 'SUPERUSER'), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not give STATE_ADMIN to an EMPLOYEE of pb.demo', 'gpDemo', give('clerkDemo', 'STATE_ADMIN'), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not give itself SUPERUSER', 'gpDemo', give('gpDemo', 'GP_ADMIN', 'SUPERUSER'), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo may not change its own roles, even to add EMPLOYEE', 'gpDemo', give('gpDemo', 'GP_ADMIN', 'EMPLOYEE'), 401, 'CustomException'],
+    ['STATE_ADMIN of pb may not give SUPERUSER to the GP_ADMIN of pb.demo', 'state', give('gpDemo', 'GP_ADMIN', 'SUPERUSER'), 401, 'CustomException'],
+    ['STATE_ADMIN of pb may not change its own roles', 'state', give('state', 'STATE_ADMIN', 'EMPLOYEE'), 401, 'CustomException'],
+    ['GP_ADMIN of pb.demo gives an EMPLOYEE of pb.demo the ordinary role PGR_LME', 'gpDemo', give('clerkDemo', 'EMPLOYEE', 'PGR_LME'), 200, null, holds('clerkDemo', 'EMPLOYEE', 'PGR_LME')],
+    ['STATE_ADMIN of pb gives DIVISION_ADMIN to the EMPLOYEE of pb.other', 'state', give('clerkOther', 'EMPLOYEE', 'DIVISION_ADMIN'), 200, null, holds('clerkOther', 'DIVISION_ADMIN', 'EMPLOYEE')],
+    ['GP_ADMIN of pb.other may no longer update that EMPLOYEE, who holds a role it may not grant', 'gpOther', rename('clerkOther'), 400, 'UserNotFoundException'],
+    ['STATE_ADMIN of pb still updates it', 'state', rename('clerkOther'), 200, null, renamed('clerkOther')],
     ['an EMPLOYEE without an administrator role may not update another', 'clerkDemo', rename('citizenDemo'), 401, 'CustomException'],
     ['an EMPLOYEE without an administrator role may not give itself a role here', 'clerkDemo',
       () => ({ user: { id: ids.clerkDemo, roles: [{ code: 'SUPERUSER' }] } }), 401, 'CustomException'],

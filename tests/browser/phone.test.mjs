@@ -154,7 +154,7 @@ test('the phone journey: upload, first login from the SMS link with a chosen pas
   await typeIn(forgot, '#code', wrongCode);
   await typeIn(forgot, '#new2', 'green-tractor-field');
   await forgot.keyboard.press('Enter');
-  await forgot.locator('#m-reset', { hasText: '4 tries left' }).waitFor();
+  await forgot.locator('#m-reset', { hasText: 'The code is not right' }).waitFor();
   await check(forgot, 'forgot-wrong-code');
   await forgot.fill('#code', '');
   await typeIn(forgot, '#code', code);

@@ -205,10 +205,11 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
     if !(1..=MAX_ROWS_LIMIT).contains(&max_rows) {
         return Err(ApiError::invalid_field("maxRows", format!("1 to {MAX_ROWS_LIMIT}")));
     }
+    // A new list offers roles to every row of an upload: only roles this caller may grant here (the upload
+    // checks each row again, whatever the list says, so a list set by a higher administrator stays usable).
+    let given = input.roles.is_some();
     let roles = checked_list("roles", input.roles, current.roles)?;
-    // The list offers roles to every row of an upload: only roles this caller may grant here (the upload
-    // checks each row again, whatever the list says).
-    if let Some(r) = roles.iter().find(|r| !caller.may_grant(&r.to_ascii_uppercase(), tenant)) {
+    if let Some(r) = roles.iter().find(|r| given && !caller.may_grant(&r.to_ascii_uppercase(), tenant)) {
         return Err(role_not_grantable(r));
     }
     let config = UploadConfig {

@@ -481,7 +481,7 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
     let mobile = parse_mobile(&input.mobile_number, s.mobile, &path)?;
     let roles = match &input.roles {
         Some(r) => {
-            let roles = parse_roles(r, &target.tenant_id, &path)?;
+            let roles = parse_roles(r, &target.tenant_id, &path, "InvalidUserUpdateException")?;
             if roles.is_empty() {
                 return Err(path.code("InvalidUserUpdateException", "roles", "at least one role"));
             }

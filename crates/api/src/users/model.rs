@@ -382,9 +382,15 @@ pub fn parse_mobile(v: &Option<String>, rule: MobileRule, path: &Path) -> Result
         .map_err(|_| path.mobile("mobileNumber", rule))
 }
 
-pub fn parse_roles(roles: &[RoleInput], default_tenant: &str, path: &Path) -> Result<Vec<Role>, ApiError> {
+/// `too_many` is the route's DIGIT code for a list longer than `auth::MAX_ROLES`.
+pub fn parse_roles(
+    roles: &[RoleInput],
+    default_tenant: &str,
+    path: &Path,
+    too_many: &'static str,
+) -> Result<Vec<Role>, ApiError> {
     if roles.len() > crate::auth::MAX_ROLES {
-        return Err(path.err("roles", format!("at most {} roles", crate::auth::MAX_ROLES)));
+        return Err(path.code(too_many, "roles", format!("at most {} roles", crate::auth::MAX_ROLES)));
     }
     let mut out: Vec<Role> = Vec::with_capacity(roles.len());
     for (i, r) in roles.iter().enumerate() {
@@ -437,7 +443,7 @@ impl NewUser {
                 .map_err(|e| password_error(format!("{}.password", path.0), &e))?
                 .map(|p| p.expose().to_string()),
         };
-        let mut roles = parse_roles(u.roles.as_deref().unwrap_or_default(), &tenant_id, path)?;
+        let mut roles = parse_roles(u.roles.as_deref().unwrap_or_default(), &tenant_id, path, CREATE_REQUIRED)?;
         if roles.is_empty() {
             if user_type != UserType::Citizen {
                 return Err(path.code(CREATE_REQUIRED, "roles", "at least one role"));
