@@ -1,12 +1,12 @@
 //! Who is calling: access tokens (256-bit random, only their SHA-256 stored), sessions, and what a caller
 //! may do to whom. Tenants form a tree by prefix: `pb` holds `pb.demo`.
 
-use crate::config::{Settings, now_secs};
+use crate::config::now_secs;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use worker::{D1PreparedStatement, Request};
+use worker::Request;
 
 /// Roles that make an EMPLOYEE an administrator of its tenant's subtree.
 pub const ADMIN_ROLES: &[&str] = &["SUPERUSER", "STATE_ADMIN", "DIVISION_ADMIN", "GP_ADMIN", "HRMS_ADMIN"];
@@ -66,8 +66,8 @@ pub struct HeldRole {
 
 /// Whether holding `held` lets a caller grant `code` (at a tenant the caller reaches). SUPERUSER grants
 /// everything and is granted only by a SUPERUSER; an administrator role is granted by itself or a higher one
-/// (STATE_ADMIN > DIVISION_ADMIN > GP_ADMIN); any other code that ends in `ADMIN` only by itself. (Ordinary
-/// roles give no rights in enrol: `Caller::may_grant` lets every administrator grant them.)
+/// (STATE_ADMIN > DIVISION_ADMIN > GP_ADMIN; HRMS_ADMIN only by itself). (Ordinary roles give no rights in
+/// enrol: `Caller::may_grant` lets every administrator grant them.)
 fn grants(held: &str, code: &str) -> bool {
     const LADDER: &[&str] = &["GP_ADMIN", "DIVISION_ADMIN", "STATE_ADMIN"];
     let rank = |c: &str| LADDER.iter().position(|l| *l == c);
@@ -75,9 +75,11 @@ fn grants(held: &str, code: &str) -> bool {
         || (code != "SUPERUSER" && (held == code || matches!((rank(held), rank(code)), (Some(h), Some(c)) if h >= c)))
 }
 
-/// A role that gives rights in enrol (or may, in a DIGIT deployment): granted only by those who hold it or more.
+/// A role that gives rights in enrol (the administrator roles): granted only by those who hold it, or more.
+/// Every other code (EMPLOYEE, CITIZEN, Sunbird's ORG_ADMIN or BOOK_CREATOR, a department's roles) is
+/// ordinary here: any administrator of the tenant grants it.
 pub fn privileged(code: &str) -> bool {
-    ADMIN_ROLES.contains(&code) || code.ends_with("ADMIN")
+    ADMIN_ROLES.contains(&code)
 }
 
 /// Most roles one person may hold (DIGIT's users hold a handful; this keeps every batch bounded).
@@ -224,45 +226,4 @@ pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, Ap
 
 pub async fn require(db: &Db, token: Option<String>) -> Result<Caller, ApiError> {
     caller(db, token).await?.ok_or_else(ApiError::unauthorized)
-}
-
-pub struct Tokens {
-    pub access: String,
-    pub refresh: String,
-    pub expires_in: u64,
-}
-
-/// A new session for `user_id`: an access token and a refresh token, and the statements that store them
-/// (for the caller to run in its own batch, so that a login is one write). A login begins a family of
-/// sessions; each refresh continues its family (`family`), so that a reused refresh token can end them all.
-pub fn issue(
-    db: &Db,
-    user_id: i64,
-    s: &Settings,
-    family: Option<&str>,
-) -> Result<(Tokens, Vec<D1PreparedStatement>), ApiError> {
-    let (access, refresh, session) = (random_hex(32)?, random_hex(32)?, random_hex(16)?);
-    let family = family.unwrap_or(&session).to_string();
-    let now = now_secs();
-    let insert = |token: &str, kind: &str, secs: u64| {
-        db.stmt(
-            "INSERT INTO sessions (token_hash, kind, session_id, user_id, expires_at, family)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            &[
-                text(&sha256_hex(token)),
-                text(kind),
-                text(&session),
-                int(user_id),
-                int((now + secs) as i64),
-                text(&family),
-            ],
-        )
-    };
-    let statements = vec![
-        insert(&access, "access", s.access_token_secs)?,
-        insert(&refresh, "refresh", s.refresh_token_secs)?,
-        // Expired sessions of this user go as new ones come.
-        db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND expires_at <= ?2", &[int(user_id), int(now as i64)])?,
-    ];
-    Ok((Tokens { access, refresh, expires_in: s.access_token_secs }, statements))
 }

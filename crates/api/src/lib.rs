@@ -6,6 +6,7 @@
 //! runs; the Worker sees only the API paths.
 
 mod auth;
+mod codes;
 mod config;
 mod credentials;
 mod db;
@@ -13,6 +14,7 @@ mod error;
 mod health;
 mod http;
 mod lenient;
+mod lockout;
 mod oauth;
 mod openapi;
 mod otp;
@@ -20,6 +22,7 @@ mod password;
 mod reissue;
 mod sms;
 mod tenants;
+mod tokens;
 mod upload;
 mod users;
 

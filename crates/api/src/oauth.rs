@@ -2,31 +2,23 @@
 //! `POST /user/_logout`, `POST /user/_details`.
 //!
 //! Unknown users cost the same Argon2id verification as wrong passwords, and get the same answer, so that
-//! neither the answer nor its timing tells whether a user name exists. Failed logins are counted in D1:
-//! `lockout_max_failures` within `lockout_window_secs` lock the account for `lockout_secs`.
+//! neither the answer nor its timing tells whether a user name exists. Every try counts into the lockout
+//! (`lockout`); tokens are issued and answered by `tokens`, citizens' login codes checked by `codes`.
 
 use crate::auth::{self, UserType, sha256_hex};
+use crate::codes;
 use crate::config::{Settings, now_secs};
 use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, field, response_info};
-use crate::otp;
+use crate::lockout::{count_attempt, forget_attempt, invalid_credentials, lock, unknown_name_failure};
+use crate::tokens::{OneTime, answer_session, answer_tokens, one_time_password};
 use crate::users::model::UserRow;
 use crate::users::{find, user_columns};
 use serde::Deserialize;
 use serde_json::json;
-use worker::{D1PreparedStatement, Request, Response};
-
-// DIGIT's password login fails with Spring's base OAuth2Exception: `error` is `invalid_request`, and DIGIT's
-// UIs match on `error_description` ("Invalid login credentials", "Account locked"), so both are DIGIT's words.
-fn invalid_credentials() -> ApiError {
-    ApiError::bad_request("InvalidCredentials", "Invalid login credentials").with_oauth("invalid_request")
-}
-
-fn locked() -> ApiError {
-    ApiError::bad_request("AccountLocked", "Account locked").with_oauth("invalid_request")
-}
+use worker::{Request, Response};
 
 /// A right one-time password past its time: the person asks for a new one (forgot password, or their
 /// administrator re-issues it). Not counted as a failed login: the credential was right.
@@ -121,14 +113,14 @@ async fn password_grant(
     }
     // A CITIZEN's password may be a `login` code instead (CITIZEN_LOGIN; DIGIT's
     // citizen.login.password.otp.enabled), sent to the account's own number.
-    let by_code = user.user_type() == Some(UserType::Citizen) && otp::citizen_code(s.otp.citizen_login, password);
+    let by_code = user.user_type() == Some(UserType::Citizen) && codes::citizen_code(s.otp.citizen_login, password);
     let (ok, one_time) = if by_code {
         let keys = keys.ok_or_else(|| ApiError::internal("OTP_PEPPER is not configured"))?;
         let mobile = user.mobile_number.as_deref().unwrap_or_default();
-        let state = otp::state_of(&user.tenant_id);
-        match otp::use_code(db, keys, &s.otp, state, mobile, otp::Purpose::Login, password, from).await? {
+        let state = codes::state_of(&user.tenant_id);
+        match codes::use_code(db, keys, &s.otp, state, mobile, codes::Purpose::Login, password, from).await? {
             Ok(()) => (true, OneTime::No),
-            Err(otp::CodeFailure::Expired) => {
+            Err(codes::CodeFailure::Expired) => {
                 forget_attempt(db, &attempt).await?;
                 return Err(one_time_password_expired());
             }
@@ -173,157 +165,6 @@ async fn password_grant(
         )?,
     ];
     answer_tokens(db, &user, s, reset).await
-}
-
-/// A login try as counted: how many in the window, this one included, and whether the account is locked.
-pub(crate) struct Attempt {
-    pub n: i64,
-    pub locked: bool,
-    /// The try's row, to take back a try that turns out not to be a failure.
-    row: i64,
-}
-
-/// Counts a try at `user_id`'s secret and reads the lock, in one batch (one transaction), before the secret
-/// is checked. A success takes every try back (`DELETE FROM login_failures`).
-pub(crate) async fn count_attempt(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<Attempt, ApiError> {
-    #[derive(Deserialize)]
-    struct Row {
-        id: i64,
-    }
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-        account_locked: i64,
-        locked_until: Option<i64>,
-    }
-    let since = now.saturating_sub(s.lockout_window_secs) as i64;
-    let results = db
-        .batch(vec![
-            db.stmt("DELETE FROM login_failures WHERE user_id = ?1 AND at <= ?2", &[int(user_id), int(since)])?,
-            db.stmt(
-                "INSERT INTO login_failures (user_id, at) VALUES (?1, ?2) RETURNING rowid AS id",
-                &[int(user_id), int(now as i64)],
-            )?,
-            db.stmt(
-                "SELECT (SELECT count(*) FROM login_failures WHERE user_id = ?1 AND at > ?2) AS n, account_locked,
-                   locked_until FROM users WHERE id = ?1",
-                &[int(user_id), int(since)],
-            )?,
-        ])
-        .await?;
-    let row = results.get(1).and_then(|r| r.results::<Row>().ok()).and_then(|v| v.first().map(|r| r.id));
-    let count = results.get(2).and_then(|r| r.results::<Count>().ok()).and_then(|v| v.into_iter().next());
-    let (Some(row), Some(c)) = (row, count) else { return Err(ApiError::internal("the login count answered no row")) };
-    let locked = c.account_locked == 1 && c.locked_until.is_none_or(|t| t > now as i64);
-    Ok(Attempt { n: c.n, locked, row })
-}
-
-/// Takes back a counted try that was not a failure (a right but expired one-time password, an inactive
-/// account's right password).
-pub(crate) async fn forget_attempt(db: &Db, attempt: &Attempt) -> Result<(), ApiError> {
-    db.run("DELETE FROM login_failures WHERE rowid = ?1", &[int(attempt.row)]).await?;
-    Ok(())
-}
-
-/// Locks the account for `lockout_secs` (unless an administrator's lock, without an end, is on already) and
-/// ends its sessions; the answer is "Account locked".
-pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
-    db.batch(vec![
-        db.stmt(
-            "UPDATE users SET account_locked = 1, locked_until = ?2
-             WHERE id = ?1 AND NOT (account_locked = 1 AND (locked_until IS NULL OR locked_until > ?3))",
-            &[int(user_id), int((now + s.lockout_secs) as i64), int(now as i64)],
-        )?,
-        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user_id)])?,
-        db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(user_id)])?,
-    ])
-    .await?;
-    Ok(locked())
-}
-
-/// A failed login of a user name that does not exist, counted like a real account's (keyed by tenant and the
-/// lower-cased name, hashed): the same answers in the same order, "Account locked" included.
-async fn unknown_name_failure(db: &Db, tenant: &str, name: &str, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-    }
-    let key = sha256_hex(&format!("{tenant}\n{}", name.to_lowercase()));
-    // A real account stays locked `lockout_secs` after the failure that locked it: failures are kept that long.
-    let keep = now.saturating_sub(s.lockout_secs.max(s.lockout_window_secs)) as i64;
-    let results = db
-        .batch(vec![
-            db.stmt("DELETE FROM login_failures_unknown WHERE at <= ?1", &[int(keep)])?,
-            db.stmt(
-                "INSERT INTO login_failures_unknown (name_key, at) VALUES (?1, ?2)",
-                &[text(&key), int(now as i64)],
-            )?,
-            db.stmt("SELECT count(*) AS n FROM login_failures_unknown WHERE name_key = ?1", &[text(&key)])?,
-        ])
-        .await?;
-    let n = results.get(2).and_then(|r| r.results::<Count>().ok()).and_then(|v| v.first().map(|c| c.n)).unwrap_or(0);
-    Ok(if n >= i64::from(s.lockout_max_failures) { locked() } else { invalid_credentials() })
-}
-
-#[derive(Debug, PartialEq, Eq)]
-pub enum OneTime {
-    /// Not the user's one-time password (or they have none).
-    No,
-    Valid,
-    Expired,
-}
-
-/// Whether `password` is the user's one-time password, and whether it is still valid.
-pub fn one_time_password(
-    keys: Option<&Keys>,
-    uuid: &str,
-    password: &str,
-    hash: Option<&str>,
-    expires_at: Option<i64>,
-    now: u64,
-) -> OneTime {
-    match (keys, hash) {
-        (Some(k), Some(h)) if k.otp_matches(uuid, password, h) => {
-            if expires_at.is_some_and(|e| e > now as i64) {
-                OneTime::Valid
-            } else {
-                OneTime::Expired
-            }
-        }
-        _ => OneTime::No,
-    }
-}
-
-/// Runs `before` and the new session's statements in one batch, and answers the tokens and the user.
-pub(crate) async fn answer_tokens(
-    db: &Db,
-    user: &UserRow,
-    s: &Settings,
-    before: Vec<D1PreparedStatement>,
-) -> Result<Response, ApiError> {
-    answer_session(db, user, s, before, None).await
-}
-
-/// [`answer_tokens`] for a session of the family `family` (a refresh), or of a new one.
-async fn answer_session(
-    db: &Db,
-    user: &UserRow,
-    s: &Settings,
-    mut before: Vec<D1PreparedStatement>,
-    family: Option<&str>,
-) -> Result<Response, ApiError> {
-    let (t, issue) = auth::issue(db, user.id, s, family)?;
-    before.extend(issue);
-    db.batch(before).await?;
-    http::ok_json(&json!({
-        "access_token": t.access,
-        "token_type": "bearer",
-        "refresh_token": t.refresh,
-        "expires_in": t.expires_in,
-        "scope": "read",
-        "ResponseInfo": response_info(),
-        "UserRequest": user.to_json(),
-    }))
 }
 
 #[derive(Deserialize)]

@@ -7,7 +7,7 @@ use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, response_info};
-use crate::oauth::{OneTime, one_time_password};
+use crate::tokens::{OneTime, one_time_password};
 use enrol_core::fields::Password;
 use serde::Deserialize;
 use serde_json::json;
@@ -85,9 +85,9 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
     // A guess at the current password is a failed login: counted before it is checked, into the same lockout
     // (a stolen token cannot be used to guess the password without limit).
     let now = now_secs();
-    let attempt = crate::oauth::count_attempt(db, caller.id, now, s).await?;
+    let attempt = crate::lockout::count_attempt(db, caller.id, now, s).await?;
     if attempt.locked || attempt.n > i64::from(s.lockout_max_failures) {
-        crate::oauth::lock(db, caller.id, now, s).await?;
+        crate::lockout::lock(db, caller.id, now, s).await?;
         return Err(mismatch());
     }
     // The existing password is the one the person chose, or the one-time password they logged in with.
@@ -100,7 +100,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
             None => false,
         };
     if one_time == OneTime::Expired {
-        crate::oauth::forget_attempt(db, &attempt).await?;
+        crate::lockout::forget_attempt(db, &attempt).await?;
         return Err(ApiError::bad_request(
             "OneTimePasswordExpired",
             "The one-time password has expired; ask for a new one",
@@ -108,7 +108,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
     }
     if !ok {
         if attempt.n >= i64::from(s.lockout_max_failures) {
-            crate::oauth::lock(db, caller.id, now, s).await?;
+            crate::lockout::lock(db, caller.id, now, s).await?;
         }
         return Err(mismatch());
     }
