@@ -14,7 +14,7 @@ const T = {
     resend: 'Send a new code', resendIn: 'Send a new code (wait {s} s)', back: 'Back to log in', doneTitle: 'You are done',
     doneNext: 'Next time, log in with your login id and the password you chose. Keep it to yourself; nobody from the office will ask for it.',
     doneNextCitizen: 'You are signed in. Next time, log in with your mobile number and this password.',
-    registerTitle: 'Register', name: 'Your name', state: 'State (tenant)', registerButton: 'Register', loginLink: 'Already registered? Log in',
+    registerTitle: 'Register', name: 'Your name', state: 'Your office', chooseOffice: 'Choose your office', officesFailed: 'The list of offices did not load. Check your connection and reload the page.', registerButton: 'Register', loginLink: 'Already registered? Log in',
     ruleLength: '8 to 64 characters', ruleCommon: 'Not a common password', ruleMine: 'Not your phone number or user name',
     doneChosen: 'Your password is saved, {name}.', doneSignedIn: 'You are logged in, {name}.', doneReset: 'Your password is changed. Log in with it now.',
     doneRegistered: 'Welcome, {name}: you are registered.',
@@ -43,7 +43,7 @@ const T = {
     resend: 'नया कोड भेजें', resendIn: 'नया कोड भेजें ({s} सेकंड रुकें)', back: 'लॉग इन पर वापस', doneTitle: 'हो गया',
     doneNext: 'अगली बार अपनी लॉगिन आईडी और चुने हुए पासवर्ड से लॉग इन करें। इसे किसी को न बताएँ; कार्यालय से कोई इसे नहीं माँगेगा।',
     doneNextCitizen: 'आप साइन इन हैं। अगली बार अपने मोबाइल नंबर और इस पासवर्ड से लॉग इन करें।',
-    registerTitle: 'पंजीकरण', name: 'आपका नाम', state: 'राज्य (टेनेंट)', registerButton: 'पंजीकरण करें', loginLink: 'पहले से पंजीकृत? लॉग इन करें',
+    registerTitle: 'पंजीकरण', name: 'आपका नाम', state: 'आपका कार्यालय', chooseOffice: 'अपना कार्यालय चुनें', officesFailed: 'कार्यालयों की सूची नहीं आई। कनेक्शन जाँचें और पेज फिर से खोलें।', registerButton: 'पंजीकरण करें', loginLink: 'पहले से पंजीकृत? लॉग इन करें',
     ruleLength: '8 से 64 अक्षर', ruleCommon: 'आम पासवर्ड नहीं', ruleMine: 'आपका फ़ोन नंबर या यूज़र नाम नहीं',
     doneChosen: '{name}, आपका पासवर्ड सहेज लिया गया है।', doneSignedIn: '{name}, आप लॉग इन हैं।', doneReset: 'आपका पासवर्ड बदल गया है। अब उससे लॉग इन करें।',
     doneRegistered: 'स्वागत है, {name}: आपका पंजीकरण हो गया है।',
@@ -72,7 +72,7 @@ const T = {
     resend: 'ਨਵਾਂ ਕੋਡ ਭੇਜੋ', resendIn: 'ਨਵਾਂ ਕੋਡ ਭੇਜੋ ({s} ਸਕਿੰਟ ਉਡੀਕੋ)', back: 'ਲੌਗ ਇਨ ਤੇ ਵਾਪਸ', doneTitle: 'ਹੋ ਗਿਆ',
     doneNext: 'ਅਗਲੀ ਵਾਰ ਆਪਣੀ ਲੌਗਇਨ ਆਈਡੀ ਅਤੇ ਚੁਣੇ ਪਾਸਵਰਡ ਨਾਲ ਲੌਗ ਇਨ ਕਰੋ। ਇਹ ਕਿਸੇ ਨੂੰ ਨਾ ਦੱਸੋ; ਦਫ਼ਤਰ ਤੋਂ ਕੋਈ ਇਹ ਨਹੀਂ ਮੰਗੇਗਾ।',
     doneNextCitizen: 'ਤੁਸੀਂ ਸਾਈਨ ਇਨ ਹੋ। ਅਗਲੀ ਵਾਰ ਆਪਣੇ ਮੋਬਾਈਲ ਨੰਬਰ ਅਤੇ ਇਸ ਪਾਸਵਰਡ ਨਾਲ ਲੌਗ ਇਨ ਕਰੋ।',
-    registerTitle: 'ਰਜਿਸਟਰ', name: 'ਤੁਹਾਡਾ ਨਾਮ', state: 'ਰਾਜ (ਟੈਨੈਂਟ)', registerButton: 'ਰਜਿਸਟਰ ਕਰੋ', loginLink: 'ਪਹਿਲਾਂ ਹੀ ਰਜਿਸਟਰਡ? ਲੌਗ ਇਨ ਕਰੋ',
+    registerTitle: 'ਰਜਿਸਟਰ', name: 'ਤੁਹਾਡਾ ਨਾਮ', state: 'ਤੁਹਾਡਾ ਦਫ਼ਤਰ', chooseOffice: 'ਆਪਣਾ ਦਫ਼ਤਰ ਚੁਣੋ', officesFailed: 'ਦਫ਼ਤਰਾਂ ਦੀ ਸੂਚੀ ਨਹੀਂ ਆਈ। ਕਨੈਕਸ਼ਨ ਜਾਂਚੋ ਅਤੇ ਪੇਜ ਦੁਬਾਰਾ ਖੋਲ੍ਹੋ।', registerButton: 'ਰਜਿਸਟਰ ਕਰੋ', loginLink: 'ਪਹਿਲਾਂ ਹੀ ਰਜਿਸਟਰਡ? ਲੌਗ ਇਨ ਕਰੋ',
     ruleLength: '8 ਤੋਂ 64 ਅੱਖਰ', ruleCommon: 'ਆਮ ਪਾਸਵਰਡ ਨਹੀਂ', ruleMine: 'ਤੁਹਾਡਾ ਫ਼ੋਨ ਨੰਬਰ ਜਾਂ ਯੂਜ਼ਰ ਨਾਮ ਨਹੀਂ',
     doneChosen: '{name}, ਤੁਹਾਡਾ ਪਾਸਵਰਡ ਸੰਭਾਲ ਲਿਆ ਗਿਆ ਹੈ।', doneSignedIn: '{name}, ਤੁਸੀਂ ਲੌਗ ਇਨ ਹੋ।', doneReset: 'ਤੁਹਾਡਾ ਪਾਸਵਰਡ ਬਦਲ ਗਿਆ ਹੈ। ਹੁਣ ਇਸ ਨਾਲ ਲੌਗ ਇਨ ਕਰੋ।',
     doneRegistered: 'ਜੀ ਆਇਆਂ ਨੂੰ, {name}: ਤੁਹਾਡੀ ਰਜਿਸਟ੍ਰੇਸ਼ਨ ਹੋ ਗਈ ਹੈ।',
@@ -293,11 +293,44 @@ function doneWith(key, vars) {
   show('s-done');
 }
 
+// --- The office list ---------------------------------------------------------------------------------------
+/**
+ * Fills the office choice (`#tenant2`, a native select: it works with the keyboard, a screen reader and a
+ * phone's own picker) from the public `/v1/offices`, grouped by state, and selects `want` (an office from the
+ * SMS link or the last visit; kept as a choice even when the list does not hold it). One office: chosen.
+ */
+async function loadOffices(want) {
+  const sel = $('tenant2');
+  const pick = (id) => {
+    if (!id) return;
+    if (![...sel.options].some((o) => o.value === id)) sel.add(new Option(id, id));
+    sel.value = id;
+  };
+  let list = [];
+  try {
+    const r = await fetch('/v1/offices');
+    if (r.ok) list = (await r.json()).offices || [];
+  } catch { /* offline: below */ }
+  const groups = new Map();
+  for (const o of list) {
+    if (!groups.has(o.stateId)) {
+      const g = document.createElement('optgroup');
+      g.label = o.stateName;
+      groups.set(o.stateId, g);
+      sel.append(g);
+    }
+    groups.get(o.stateId).append(new Option(o.id === o.stateId ? o.name : `${o.name} (${o.stateName})`, o.id));
+  }
+  if (!list.length && !want) say($('m-send'), 'officesFailed');
+  pick(list.length === 1 ? list[0].id : want);
+}
+
 // --- /login -----------------------------------------------------------------------------------------------
 function loginPage() {
   let session = null; // { token, user, otp }: in memory only
   $('user').value = query.get('user') || '';
   $('tenant').value = query.get('tenant') || store.get('enrol.tenant') || '';
+  let offices = null; // loaded when the forgot-password step first opens: logging in does not need it
   $('f-login').addEventListener('submit', async (e) => {
     e.preventDefault();
     const [username, password, tenantId] = [$('user').value.trim(), $('password').value, $('tenant').value.trim()];
@@ -338,7 +371,7 @@ function loginPage() {
   const toForgot = () => {
     const id = digits($('user').value);
     if (isMobile(id)) $('mobile').value = id;
-    $('tenant2').value = $('tenant').value;
+    offices ??= loadOffices($('tenant').value.trim());
     show('s-forgot');
   };
   $('b-forgot').addEventListener('click', toForgot);
@@ -361,7 +394,7 @@ function loginPage() {
 
 // --- /register --------------------------------------------------------------------------------------------
 function registerPage() {
-  $('tenant2').value = query.get('tenant') || store.get('enrol.tenant') || '';
+  loadOffices(query.get('tenant') || store.get('enrol.tenant') || '');
   wireCodeForms('register', (code, password) => call('/user/citizen/_create', {
     RequestInfo: { apiId: 'enrol' },
     User: { name: $('name').value.trim(), username: digits($('mobile').value), otpReference: code, tenantId: $('tenant2').value.trim(), password, locale: lang },

@@ -38,6 +38,7 @@ const ROUTES = [
   'POST /v1/user/upload',
   'GET /v1/upload/status/{processId}',
   'GET /v1/uploads',
+  'GET /v1/offices',
   'POST /v1/user/{uuid}/reissue',
   'POST /v1/sms/dlr/msg91/{secret}',
   'POST /v1/sms/dlr/twilio',
@@ -268,6 +269,7 @@ describe('GET /openapi.json against the real Worker', () => {
       const M = method.toUpperCase();
       const path = concrete(template);
       if (template === '/l/{code}') await call(M, path, 302);
+      else if (template === '/v1/offices') await call(M, path, 200);
       else if (template.startsWith('/v1/')) await call(M, path, 401, M === 'GET' ? {} : { json: {} });
       else if (M === 'GET') await call(M, path, 200);
       else if (path === '/user/oauth/token') await call(M, path, 400, { form: {} });

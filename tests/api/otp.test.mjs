@@ -249,3 +249,19 @@ test('mGramSeva\'s first login, unchanged: the one-time password logs in, /user/
   const s2 = await post(app, '/user/_search', { tenantId: 'pb.demo', id: [u.id] }, again.body.access_token);
   assert.equal(s2.body.user[0].defaultPwdChgd, true);
 });
+
+test('GET /v1/offices: the offices a citizen chooses from, by name, public and cached; OFFICES=state lists the states only', async (t) => {
+  const app = await spawnApp(t);
+  await seedWorld(t, app, []);
+  const res = await app.fetch('/v1/offices');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('cache-control'), 'public, max-age=300');
+  const { offices } = await res.json();
+  assert.deepEqual(offices.map((o) => [o.id, o.name, o.stateId, o.stateName]), [
+    ['pbx', 'Pbx', 'pbx', 'Pbx'],
+    ['pb', 'Punjab', 'pb', 'Punjab'], ['pb.demo', 'Demo', 'pb', 'Punjab'], ['pb.other', 'Other', 'pb', 'Punjab'],
+  ], 'each state by name, then the tenants right below it, by name');
+  const states = await spawnApp(t, { vars: { OFFICES: 'state' } });
+  await seedWorld(t, states, []);
+  assert.deepEqual((await (await states.fetch('/v1/offices')).json()).offices.map((o) => o.id), ['pbx', 'pb']);
+});

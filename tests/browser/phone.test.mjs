@@ -176,7 +176,15 @@ test('the phone journey: upload, first login from the SMS link with a chosen pas
 
   // 5. A citizen registers, in Hindi: name and number, the code, a password; then signed in.
   const reg = await phone(t, browser);
-  await reg.goto(`${app.url}/register?tenant=pb&lang=hi_IN`);
+  // She knows no tenant id: she chooses her office by name, with the keyboard, from the deployment's list.
+  await reg.goto(`${app.url}/register?lang=hi_IN`);
+  await reg.locator('#tenant2 option[value="pb"]').waitFor({ state: 'attached' });
+  const offices = await reg.$$eval('#tenant2 option', (os) => os.map((o) => [o.value, o.parentElement.label || '']));
+  assert.deepEqual(offices[0], ['', ''], 'nothing is chosen for her');
+  assert.ok(offices.some(([id, group]) => id === 'pb' && group === 'Punjab'), JSON.stringify(offices));
+  await reg.focus('#tenant2');
+  await reg.keyboard.type('Punjab'); // a select's type-ahead, as a keyboard user chooses
+  assert.equal(await reg.inputValue('#tenant2'), 'pb', 'the state, chosen with the keyboard');
   await typeIn(reg, '#name', 'Simran Kaur');
   await typeIn(reg, '#mobile', '9876544499');
   await check(reg, 'register');

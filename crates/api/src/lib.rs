@@ -137,6 +137,10 @@ async fn v1(
             allow(Method::Get)?;
             tenants::list(req, &db).await
         }
+        ["offices"] => {
+            allow(Method::Get)?;
+            tenants::offices(&db, env).await
+        }
         ["tenant", id, "upload-config"] => match method {
             Method::Get => tenants::get_config(req, &db, s, id).await,
             Method::Put => tenants::put_config(req, &db, s, id).await,

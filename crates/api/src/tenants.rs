@@ -135,6 +135,37 @@ pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
     http::ok_json(&json!({ "tenants": tenants }))
 }
 
+/// `GET /v1/offices` (public): the offices a citizen chooses from on `/register` and the forgot-password
+/// step of `/login`, by name, so that nobody has to know a tenant id. `OFFICES` (`cities`, the default):
+/// every state tenant and the tenants right below it; `state`: the state tenants only (a deployment with one
+/// state then needs no choice at all). Cached for five minutes: it changes when tenants are added, rarely.
+pub async fn offices(db: &Db, env: &worker::Env) -> Result<Response, ApiError> {
+    #[derive(Deserialize)]
+    struct Office {
+        id: String,
+        name: String,
+        state: String,
+        state_name: String,
+    }
+    let cities = crate::config::text_var(env, "OFFICES").is_none_or(|v| v != "state");
+    let rows: Vec<Office> = db
+        .all(
+            "SELECT t.id, t.name, s.id AS state, s.name AS state_name FROM tenants t
+               JOIN tenants s ON s.id = coalesce(t.parent_id, t.id) AND s.parent_id IS NULL
+             WHERE t.parent_id IS NULL OR (?1 AND t.parent_id = s.id)
+             ORDER BY s.name, s.id, t.parent_id IS NOT NULL, t.name, t.id LIMIT 2000",
+            &[wasm_bindgen::JsValue::from_bool(cities)],
+        )
+        .await?;
+    let offices: Vec<_> = rows
+        .iter()
+        .map(|o| json!({ "id": o.id, "name": o.name, "stateId": o.state, "stateName": o.state_name }))
+        .collect();
+    let mut res = http::ok_json(&json!({ "offices": offices }))?;
+    res.headers_mut().set("cache-control", "public, max-age=300")?;
+    Ok(res)
+}
+
 /// The tenant of a `/v1/tenant/{id}/…` path that the caller manages; unknown and foreign ones are both 404,
 /// so that an administrator cannot probe other tenants.
 async fn managed(db: &Db, caller: &Caller, id: &str) -> Result<(), ApiError> {
