@@ -142,6 +142,9 @@ test('a password change: wrong or weak input changes nothing; then the old passw
   assertError(await change({ existingPassword: 'wrong-password-9', newPassword: 'a fresh passphrase' }), 400, 'PasswordMismatchException');
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'short' }), 400, 'INVALID_PWD_LENGTH');
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'password123' }), 400, 'INVALID_PWD_PATTERN');
+  for (const weak of ['Qwerty@123', 'Welcome@2026', 'Chocolate@99', 'aaaaaaaaaa', 'Mgramseva@1']) {
+    assertError(await change({ existingPassword: PASSWORD, newPassword: weak }), 400, 'INVALID_PWD_PATTERN', weak);
+  }
   assertError(await change({ existingPassword: PASSWORD }), 400, 'InvalidLoggedInUserUpdatePasswordRequestException');
   assertError(await post(app, '/user/password/_update', { existingPassword: PASSWORD, newPassword: 'a fresh passphrase' }),
     401, 'Unauthorized');
