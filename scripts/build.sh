@@ -36,7 +36,7 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
   rm www/pkg/plain/enrol_validator.js
 fi
 
-if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/password crates/api/src crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo; then
+if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/common-passwords crates/password crates/api/src crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo; then
   say "building the Worker"
   (cd crates/api && worker-build --release >"$ROOT/target/worker-build.log" 2>&1) || {
     cat "$ROOT/target/worker-build.log" >&2
@@ -44,7 +44,7 @@ if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/password cra
   }
 fi
 
-if ! up_to_date target/release/enrol crates/core crates/password crates/cli Cargo.toml Cargo.lock; then
+if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/cli Cargo.toml Cargo.lock; then
   say "building the enrol command"
   cargo build --quiet --release -p enrol-cli
 fi

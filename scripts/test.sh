@@ -19,6 +19,8 @@ grep -q "env.SMS_QUEUE (enrol-sms)" target/dry-run.log || { echo "the dry run sh
 
 say "Rust tests"
 cargo test --quiet --workspace --exclude enrol-api
+say "Rust tests of enrol-core as the browser builds it (without the breach-list feature the CLI turns on above)"
+cargo test --quiet -p enrol-core
 
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts

@@ -93,16 +93,42 @@ const T = {
   },
 };
 
-// enrol-core's list of common passwords (crates/core/src/fields.rs COMMON_PASSWORDS; a test keeps them equal).
-const COMMON = new Set(('password password1 password12 password123 password@123 password@1 passw0rd p@ssw0rd p@ssword ' +
-  '12345678 123456789 1234567890 0123456789 87654321 987654321 11111111 00000000 88888888 12341234 11223344 ' +
-  '12121212 123123123 147258369 123456780 qwertyui qwertyuiop qwerty123 qwerty12 1q2w3e4r 1q2w3e4r5t 1qaz2wsx ' +
-  'zaq12wsx asdfghjkl asdfasdf zxcvbnm1 abcd1234 abc12345 abcdefgh abcdefg1 aa123456 iloveyou iloveyou1 sunshine ' +
-  'princess football baseball superman starwars welcome1 welcome123 welcome@123 admin123 admin@123 administrator ' +
-  'changeme letmein1 trustno1 monkey123 dragon123 master123 whatever computer internet india123 india@123 ' +
-  'bharat123 hindustan jaihind1 krishna1 sairam123 ganesh123 mumbai123 delhi123 chennai123 pune1234 cricket1 ' +
-  'sachin10 omsairam jaimatadi 123qweasd qweasdzxc q1w2e3r4 a1b2c3d4 test1234 testtest user1234 login123 ' +
-  'secret12 default1 mgramseva digit123 egov1234 egov@123').split(' '));
+// --- common passwords: a hint -----------------------------------------------------------------------------
+// enrol-core's rules and short list (crates/core/src/common_passwords.rs, COMMON_PASSWORDS), repeated so the
+// page can tell as the person types; tests/validator/common-passwords.test.mjs runs this section against the
+// browser validator. The Worker also looks the password up in a list of 100,000 breached ones (too big for a
+// page): it may still refuse a password the page called fine, never the other way round.
+const COMMON = new Set(('password passw0rd p@ssw0rd p@ssword pass 11223344 147258369 123456780 1q2w3e4r 1q2w3e4r5t 1qaz2wsx ' +
+  'zaq12wsx qazwsx qweasd qweasdzxc q1w2e3r4 a1b2c3d4 abc12345 aa123456 trustno1 iloveyou sunshine ' +
+  'princess football baseball soccer hockey cricket superman batman starwars welcome hello love admin ' +
+  'administrator changeme letmein access secret default test user login monkey dragon master shadow ' +
+  'mustang tigger whatever computer internet freedom summer matrix pepper ginger cheese thunder ' +
+  'diamond silver hammer hunter killer buster michael jennifer jordan charlie robert thomas daniel ' +
+  'andrew george jessica ashley india bharat hindustan jaihind krishna sairam omsairam ganesh ' +
+  'jaimatadi mumbai delhi chennai pune sachin').split(' '));
+const SERVICE_NAMES = ['enrol', 'digit', 'mgramseva', 'egov'];
+const RUNS = ['abcdefghijklmnopqrstuvwxyz', '01234567890', 'qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+// Rust's is_ascii_punctuation, and its is_whitespace (JavaScript's \s less the byte-order mark).
+const EDGE = '[!-\\/:-@\\[-`{-~]|[^\\S\\uFEFF]';
+const BARE = new RegExp(`^(?:${EDGE})+|(?:${EDGE})+$`, 'gu');
+const WORD = new RegExp(`^(?:${EDGE}|[0-9])+|(?:${EDGE}|[0-9])+$`, 'gu');
+const asciiLower = (s) => s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** Too easy to guess: the password, its bare form or its word is a pattern, a name of the service or listed. */
+function isCommonPassword(password) {
+  const bare = password.replace(BARE, '');
+  const word = bare.replace(WORD, '');
+  return [password, bare, word].some((s) => {
+    const chars = [...asciiLower(s)];
+    if (chars.length < 4) return false;
+    const lower = chars.join('');
+    const repeats = [1, 2, 3, 4].some((u) => chars.length >= 2 * u && chars.every((c, i) => i < u || c === chars[i - u]));
+    const reversed = [...chars].reverse().join('');
+    const run = /^[\x00-\x7f]*$/.test(s) && RUNS.some((r) => r.includes(lower) || r.includes(reversed));
+    return repeats || run || SERVICE_NAMES.includes(lower) || COMMON.has(lower);
+  });
+}
+// --- end of common passwords ----------------------------------------------------------------------------------
 
 const $ = (id) => document.getElementById(id);
 const page = document.body.dataset.page;
@@ -198,7 +224,7 @@ function rules(input, list, mine) {
     const lower = p.toLowerCase();
     const results = [
       ['ruleLength', n >= 8 && n <= 64],
-      ['ruleCommon', n > 0 && !COMMON.has(lower)],
+      ['ruleCommon', n > 0 && !isCommonPassword(p)],
       ['ruleMine', n > 0 && !mine().some((m) => m && [...m].length >= 4 && lower.includes(m.toLowerCase()))],
     ];
     list.replaceChildren(...results.map(([key, ok]) => {

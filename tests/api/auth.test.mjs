@@ -154,6 +154,9 @@ test('a password change: a wrong current password is a counted failure and chang
   const before = await snapshot(app);
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'short' }), 400, 'INVALID_PWD_LENGTH');
   assertError(await change({ existingPassword: PASSWORD, newPassword: 'password123' }), 400, 'INVALID_PWD_PATTERN');
+  for (const weak of ['Qwerty@123', 'Welcome@2026', 'Chocolate@99', 'aaaaaaaaaa', 'Mgramseva@1']) {
+    assertError(await change({ existingPassword: PASSWORD, newPassword: weak }), 400, 'INVALID_PWD_PATTERN', weak);
+  }
   assertError(await change({ existingPassword: PASSWORD }), 400, 'InvalidLoggedInUserUpdatePasswordRequestException');
   assertError(await post(app, '/user/password/_update', { existingPassword: PASSWORD, newPassword: 'a fresh passphrase' }),
     401, 'Unauthorized');

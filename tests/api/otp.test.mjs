@@ -241,9 +241,9 @@ test('mGramSeva\'s first login, unchanged: the one-time password logs in, /user/
   assert.equal((await sendOtp(app, u.userName, 'passwordreset', { tenantId: u.tenantId, userType: u.type, locale: 'hi_IN' })).status, 201);
   const [row] = await rows(app, "SELECT locale FROM outbox WHERE kind = 'code'");
   assert.equal(row.locale, 'hi_IN', 'the code SMS is in the language asked for');
-  const r = await resetPassword(app, u.userName, await codeFor(app, '9876533333'), 'Abcd@12345', { tenantId: u.tenantId, type: u.type });
+  const r = await resetPassword(app, u.userName, await codeFor(app, '9876533333'), 'Rvk#Tea@4821', { tenantId: u.tenantId, type: u.type });
   assert.equal(r.status, 200, r.raw);
-  const again = await login(app, '9876533333', 'Abcd@12345', 'pb.demo', { userType: 'EMPLOYEE' });
+  const again = await login(app, '9876533333', 'Rvk#Tea@4821', 'pb.demo', { userType: 'EMPLOYEE' });
   assert.equal(again.status, 200);
   assertError(await login(app, '9876533333', otp, 'pb.demo', { userType: 'EMPLOYEE' }), 400, 'InvalidCredentials', 'the one-time password no longer works');
   const s2 = await post(app, '/user/_search', { tenantId: 'pb.demo', id: [u.id] }, again.body.access_token);

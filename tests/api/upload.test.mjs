@@ -121,6 +121,21 @@ test('a file with one bad row creates nothing and is recorded as FAILED with eve
   assert.deepEqual(rec, { status: 'FAILED', idempotency_key: null });
 });
 
+test('a common password in a cell fails the upload there, breach-list ones too (which the page\'s validator does not know)', async (t) => {
+  const app = await spawnApp(t, { vars: HELD });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const before = await created(app);
+  const r = await upload(app, tokens.gpDemo, sheet([
+    ['Asha', 'Devi', '9876543210', '', '', 'Chocolate@99', ''],
+    ['Ravi', 'Kumar', '9876543211', '', '', 'Welcome@2026', ''],
+    ['Meena', '', '9876543212', '', '', 'Given-Pass-2026', ''],
+  ]));
+  assert.equal(r.status, 422, r.raw);
+  assert.deepEqual(r.body.failureResult.filter((i) => i.code === 'common_password').map((i) => [i.row, i.line, i.column]),
+    [[1, 2, 'password'], [2, 3, 'password']]);
+  assert.deepEqual(await created(app), before, 'nothing was created');
+});
+
 test('a person who already exists in the tenant fails the whole upload, naming row and column', async (t) => {
   const app = await spawnApp(t, { vars: HELD });
   const { tokens } = await seedWorld(t, app, ['gpDemo']);

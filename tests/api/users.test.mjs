@@ -78,6 +78,8 @@ test('each invalid create is refused with the field named and changes nothing', 
     ['a CITIZEN without a mobile number', { user: newUser('asha.d', 'pb.demo', { type: 'CITIZEN' }) }, 400, 'InvalidUserCreateException', 'user.mobileNumber: required for a CITIZEN'],
     ['a bad mobile number', { user: newUser('asha.d', 'pb.demo', { mobileNumber: '12345' }) }, 400, 'INVALID_MOBILE_NUMBER', 'user.mobileNumber: '],
     ['a common password', { user: newUser('asha.d', 'pb.demo', { password: 'password' }) }, 400, 'INVALID_PWD_PATTERN', 'user.password: '],
+    ...['Password1!', 'Qwerty@123', 'Welcome@2026', 'Chocolate@99'].map((password) =>
+      [`a common password with digits and symbols (${password})`, { user: newUser('asha.d', 'pb.demo', { password }) }, 400, 'INVALID_PWD_PATTERN', 'user.password: ']),
     ['a date of birth in the future', { user: newUser('asha.d', 'pb.demo', { dob: '01/01/2999' }) }, 400, 'InvalidField', 'user.dob: '],
     ['a tenant that does not exist', { user: newUser('asha.d', 'pb.nowhere') }, 400, 'InvalidTenant', 'user.tenantId: no such tenant'],
     ['a role in a tenant that does not exist', { user: newUser('asha.d', 'pb.demo', { roles: [{ code: 'EMPLOYEE', tenantId: 'pb.ghost' }] }) }, 400, 'InvalidTenant', 'user.roles'],

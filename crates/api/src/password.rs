@@ -15,9 +15,11 @@ use worker::{Request, Response};
 
 /// DIGIT's `LoggedInUserUpdatePasswordRequest`; `userName`, `tenantId` and `type` are the token's here, so
 /// the body's are ignored.
-/// The password policy (NIST 800-63B, DESIGN): 8 to 64 characters, not a common password (enrol-core's list,
-/// which the login page repeats for live feedback), and not containing the person's phone number or user name.
-/// `/login` checks the same in the browser; this is the check that counts.
+/// The password policy (NIST 800-63B, DESIGN): 8 to 64 characters, not a common password (enrol-core's
+/// `common_passwords`: patterns, the service's names, a short list the login page repeats for live feedback, and
+/// here also the 100,000-entry breach list the page does not carry), and not containing the person's phone
+/// number or user name.
+/// `/login` checks the same in the browser, less the breach list; this is the check that counts.
 pub fn check_new<'a>(new: &'a str, user_name: &str, mobile: Option<&str>) -> Result<Password<'a>, ApiError> {
     let checked = match Password::parse(new) {
         Ok(Some(p)) => p,

@@ -381,7 +381,8 @@ impl AsRef<str> for UserName<'_> {
 }
 
 /// A password a person (or the sheet) chose: NIST 800-63B: 8 to 64 characters, no composition rules,
-/// not a common one. Unlike other cells it is not trimmed: spaces are part of a password.
+/// not a common one (`common_passwords`: patterns, names, lists; the breach list only with the `breach-list`
+/// feature). Unlike other cells it is not trimmed: spaces are part of a password.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Password<'a>(&'a str);
 
@@ -400,7 +401,7 @@ impl<'a> Password<'a> {
             return Ok(None);
         }
         check_len(cell, Self::MIN_CHARS, Self::MAX_CHARS)?;
-        if is_common_password(cell) {
+        if crate::common_passwords::is_common(cell) {
             return Err(FieldError::new(Code::CommonPassword));
         }
         Ok(Some(Password(cell)))
@@ -409,107 +410,6 @@ impl<'a> Password<'a> {
     pub fn expose(&self) -> &'a str {
         self.0
     }
-}
-
-/// Passwords of 8+ characters seen most often in breach lists (shorter ones fail the length rule anyway).
-const COMMON_PASSWORDS: &[&str] = &[
-    "password",
-    "password1",
-    "password12",
-    "password123",
-    "password@123",
-    "password@1",
-    "passw0rd",
-    "p@ssw0rd",
-    "p@ssword",
-    "12345678",
-    "123456789",
-    "1234567890",
-    "0123456789",
-    "87654321",
-    "987654321",
-    "11111111",
-    "00000000",
-    "88888888",
-    "12341234",
-    "11223344",
-    "12121212",
-    "123123123",
-    "147258369",
-    "123456780",
-    "qwertyui",
-    "qwertyuiop",
-    "qwerty123",
-    "qwerty12",
-    "1q2w3e4r",
-    "1q2w3e4r5t",
-    "1qaz2wsx",
-    "zaq12wsx",
-    "asdfghjkl",
-    "asdfasdf",
-    "zxcvbnm1",
-    "abcd1234",
-    "abc12345",
-    "abcdefgh",
-    "abcdefg1",
-    "aa123456",
-    "iloveyou",
-    "iloveyou1",
-    "sunshine",
-    "princess",
-    "football",
-    "baseball",
-    "superman",
-    "starwars",
-    "welcome1",
-    "welcome123",
-    "welcome@123",
-    "admin123",
-    "admin@123",
-    "administrator",
-    "changeme",
-    "letmein1",
-    "trustno1",
-    "monkey123",
-    "dragon123",
-    "master123",
-    "whatever",
-    "computer",
-    "internet",
-    "india123",
-    "india@123",
-    "bharat123",
-    "hindustan",
-    "jaihind1",
-    "krishna1",
-    "sairam123",
-    "ganesh123",
-    "mumbai123",
-    "delhi123",
-    "chennai123",
-    "pune1234",
-    "cricket1",
-    "sachin10",
-    "omsairam",
-    "jaimatadi",
-    "123qweasd",
-    "qweasdzxc",
-    "q1w2e3r4",
-    "a1b2c3d4",
-    "test1234",
-    "testtest",
-    "user1234",
-    "login123",
-    "secret12",
-    "default1",
-    "mgramseva",
-    "digit123",
-    "egov1234",
-    "eGov@123",
-];
-
-fn is_common_password(p: &str) -> bool {
-    COMMON_PASSWORDS.iter().any(|c| c.eq_ignore_ascii_case(p))
 }
 
 /// TRUE or FALSE, any case.

@@ -5,7 +5,12 @@
 //! the tests) and to wasm32 (the browser validator, the Worker), and both give the same verdict on the same
 //! bytes. Input arrives in chunks of any size through `push`, then `finish`: a browser streams a file
 //! without holding it whole, and a chunk boundary may fall anywhere, even inside a UTF-8 character.
+//!
+//! One exception to "the very same code": the cargo feature `breach-list` adds a 224 KiB list of breached
+//! passwords to the common-password check. The Worker and the CLI turn it on, the browser validator does not
+//! (so its verdict on a password can only be laxer, never stricter); `common_passwords` says why.
 
+pub mod common_passwords;
 pub mod config;
 pub mod date;
 pub mod fields;

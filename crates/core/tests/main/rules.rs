@@ -1005,22 +1005,24 @@ pub const INLINE: &[Case] = &[
         want: &[cell(1, 2, "firstName", "invalid_name"), cell(1, 2, "firstName", "formula_like")],
     },
     Case {
-        what: "passwords: 8 to 64 characters (blanks count), not a common one in any case",
+        what: "passwords: 8 to 64 characters (blanks count), not a common one in any case, nor one padded with blanks",
         input: Input::Text(concat!(
             "firstName,phone,password\n",
             "A,9876543210,a long passphrase\n",
             "B,9876543211,PASSWORD123\n",
             "C,9876543212,1234567\n",
-            "D,9876543213, 123456 \n",
+            "D,9876543213, a1 b2c \n",
             "E,9876543214,xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+            "F,9876543215, 123456 \n",
         )),
-        rows: 5,
+        rows: 6,
         want: &[
             cell(1, 2, "password", "password_in_file"),
             cell(2, 3, "password", "common_password"),
             cell(3, 4, "password", "too_short"),
             cell(4, 5, "password", "password_in_file"),
             cell(5, 6, "password", "too_long"),
+            cell(6, 7, "password", "common_password"),
         ],
     },
 ];
