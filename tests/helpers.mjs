@@ -1,12 +1,13 @@
 // The end-to-end harness: spawnApp() starts the built Worker under `wrangler dev` on a free port, with its
 // own fresh local D1 (migrations applied), and stops the whole process group when the test ends. Tests
-// never share a database, so they run in parallel and in any order.
+// never share a database, so they run in parallel and in any order. A test may lower the queue's settings
+// (`queues`), which `--var` cannot reach: that app runs from a copy of wrangler.toml of its own.
 //
 // The Worker must have been built first (scripts/build.sh; the test command does it).
 
 import { spawn, spawnSync, execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,11 @@ const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETC
 const run = promisify(execFile);
 
 const running = new Set();
-process.on('exit', () => { for (const p of running) killGroup(p); });
+const configs = new Set(); // the wrangler.toml copies of running apps
+process.on('exit', () => {
+  for (const p of running) killGroup(p);
+  for (const f of configs) rmSync(f, { force: true });
+});
 
 function killGroup(child) {
   try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
@@ -51,14 +56,45 @@ export async function wrangler(args) {
 }
 
 /**
- * Starts a Worker with a fresh D1. `vars` override wrangler.toml [vars]. Pass the test context `t` so the
+ * A copy of wrangler.toml in the repository's root, with the given queue consumers' settings changed:
+ * `{ 'enrol-sms': { max_retries: 1 } }`. It sits beside the original because wrangler resolves `main`,
+ * `[assets] directory`, `migrations_dir` and `.dev.vars` from the config file's folder. Git ignores the
+ * name (wrangler.e2e-*.toml); whoever asks for it deletes it.
+ */
+function configWith(queues) {
+  // One table per block: a block runs from a `[` header to the next.
+  const blocks = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split(/^(?=\[)/m);
+  for (const [queue, settings] of Object.entries(queues)) {
+    const i = blocks.findIndex((b) => b.startsWith('[[queues.consumers]]\n') && b.includes(`\nqueue = "${queue}"\n`));
+    if (i < 0) throw new Error(`wrangler.toml has no consumer of queue ${queue}`);
+    for (const [key, value] of Object.entries(settings)) {
+      if (!/^[a-z_]+$/.test(key)) throw new Error(`not a queue consumer setting: ${key}`);
+      const line = `${key} = ${JSON.stringify(value)}`;
+      const old = new RegExp(`^${key} = .*$`, 'm');
+      blocks[i] = old.test(blocks[i]) ? blocks[i].replace(old, line)
+        : blocks[i].replace(`\nqueue = "${queue}"\n`, `\nqueue = "${queue}"\n${line}\n`);
+    }
+  }
+  const file = join(ROOT, `wrangler.e2e-${process.pid}-${randomBytes(4).toString('hex')}.toml`);
+  writeFileSync(file, blocks.join(''));
+  return file;
+}
+
+/**
+ * Starts a Worker with a fresh D1. `vars` override wrangler.toml [vars]; `queues` override queue consumers'
+ * settings (see configWith), e.g. `{ 'enrol-sms': { max_retries: 1 } }`. Pass the test context `t` so the
  * app stops when the test ends.
  */
-export async function spawnApp(t, { vars = {} } = {}) {
+export async function spawnApp(t, { vars = {}, queues } = {}) {
   const persist = mkdtempSync(join(tmpdir(), 'enrol-d1-'));
   cpSync(await templateDb(), persist, { recursive: true });
   const args = ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--persist-to', persist,
     '--show-interactive-dev-session=false', '--test-scheduled'];
+  const config = queues ? configWith(queues) : null;
+  if (config) {
+    configs.add(config);
+    args.push('--config', config);
+  }
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -93,6 +129,10 @@ export async function spawnApp(t, { vars = {} } = {}) {
       killGroup(child);
       running.delete(child);
       rmSync(persist, { recursive: true, force: true });
+      if (config) {
+        rmSync(config, { force: true });
+        configs.delete(config);
+      }
     },
   };
   t?.after(() => app.stop());

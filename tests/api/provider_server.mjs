@@ -1,6 +1,7 @@
 // A stand-in for the SMS and email providers, on 127.0.0.1: it speaks MSG91's Flow API, Twilio's Messages API
 // and SendGrid's mail/send, checks their authentication as they do, records what it received, and can be
-// told to misbehave: refuse, be down (reset every connection), answer 429 or 500, or be slow.
+// told to misbehave: refuse, be down (reset every connection), answer 429 or 500, or be slow; recipients it
+// is told to spare are accepted whatever it does to the others (unless it is down).
 
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -12,12 +13,15 @@ export const SENDGRID_KEY = 'SG.test-sendgrid-key';
 
 /**
  * Starts the server; stops when `t` ends. Returns { url, received, mode, vars(provider) }.
- * mode(m): 'ok' | 'refuse' | 'down' | 'every-other-429' | 'fail-first-500' | 'slow' | 'bad-auth'.
+ * mode(m, { spare }): 'ok' | 'refuse' | 'down' | 'every-other-429' | 'fail-first-500' | 'always-500' | 'slow' |
+ * 'bad-auth'; `spare` lists recipients (as the provider reads them, e.g. MSG91's '919876540003') that are
+ * accepted in every mode but 'down'.
  */
 export async function providerServer(t) {
   const received = []; // every request that was answered 2xx by the provider: { provider, to, body, fields }
   const attempts = []; // every request, whatever the answer
   let mode = 'ok';
+  let spared = new Set();
   let count = 0;
   const seen = new Map(); // recipient -> requests so far (for fail-first-500)
   const server = createServer((req, res) => {
@@ -65,6 +69,7 @@ export async function providerServer(t) {
     attempts.push({ provider, to, fields, at: Date.now() });
     const n = (seen.get(to) ?? 0) + 1;
     seen.set(to, n);
+    if (spared.has(to)) return accept();
     if (mode === 'refuse') {
       if (provider === 'msg91') return reply(res, 200, { type: 'error', message: 'Invalid mobile number', code: '202' });
       if (provider === 'twilio') return reply(res, 400, { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 });
@@ -72,15 +77,17 @@ export async function providerServer(t) {
     }
     if (mode === 'every-other-429' && count % 2 === 0) return reply(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 });
     if (mode === 'fail-first-500' && n === 1) return reply(res, 500, { message: 'internal error' });
-    const accept = () => {
+    if (mode === 'always-500') return reply(res, 500, { message: 'internal error' });
+    if (mode === 'slow') return setTimeout(accept, 1500);
+    return accept();
+
+    function accept() {
       received.push({ provider, to, fields, at: Date.now() });
       if (provider === 'msg91') return reply(res, 200, { type: 'success', message: randomBytes(12).toString('hex') });
       if (provider === 'twilio') return reply(res, 201, { sid: `SM${randomBytes(16).toString('hex')}`, status: 'queued', to, error_code: null });
       res.writeHead(202, { 'x-message-id': randomBytes(8).toString('hex') });
       return res.end();
-    };
-    if (mode === 'slow') return setTimeout(accept, 1500);
-    return accept();
+    }
   }
 
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -90,7 +97,7 @@ export async function providerServer(t) {
     url,
     received,
     attempts,
-    mode: (m) => { mode = m; },
+    mode: (m, { spare = [] } = {}) => { mode = m; spared = new Set(spare); },
     /** Requests that reached the server, answered or not (a `down` server resets them all). */
     hits: () => count,
     /** Forgets what was received (between benchmark runs). */

@@ -1,8 +1,9 @@
 // SMS delivery end to end: the real Worker, its D1 and its local queue, and a stand-in provider on 127.0.0.1
 // that speaks MSG91's, Twilio's and SendGrid's APIs. Every welcome reaches the provider exactly once with the
-// right variables, whatever the provider does in between; the credential is erased once it is accepted; a
-// lost enqueue is made good by the sweep; delivery reports move the counts and forged ones change nothing;
-// and no one-time password ever reaches the Worker's log.
+// right variables, whatever the provider does in between; the credential is erased once it is accepted; what
+// the queue gives up on ends failed, with the reason, in the upload's status; a lost enqueue is made good by
+// the sweep; delivery reports move the counts and forged ones change nothing; and no one-time password ever
+// reaches the Worker's log.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -119,6 +120,44 @@ test('a permanent refusal marks the row failed with the provider\'s reason, with
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   assert.equal(provider.attempts.length, 3, 'one attempt each: no retry');
   assert.equal((await rows(app, 'SELECT count(*) AS n FROM outbox WHERE credential IS NOT NULL'))[0].n, 0);
+});
+
+test('a message the queue gives up on ends failed with the dead-letter reason in the upload\'s status; one accepted meanwhile is untouched', async (t) => {
+  // The queue gives up after 2 deliveries (max_retries = 1) instead of 101, long before the sender's own
+  // give-up (SMS_GIVE_UP_SECONDS): so the reason can only come from the dead-letter queue's consumer.
+  const DEAD_LETTER = 'the queue gave up on it after its retries';
+  const provider = await providerServer(t);
+  const app = await spawnApp(t, { vars: provider.vars('msg91'), queues: { 'enrol-sms': { max_retries: 1, retry_delay: 1 } } });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  provider.mode('always-500', { spare: ['919876540003'] });
+  const r = await upload(app, tokens.gpDemo, people(4));
+  assert.equal(r.status, 200, r.raw);
+  // Waited for on wrangler's log of each dead-letter batch ("QUEUE enrol-sms-dlq acked/total"), not on the rows:
+  // a consumer that leaves them queued fails here at once, with the counts to show it.
+  const deadLetters = () => [...app.log().matchAll(/QUEUE enrol-sms-dlq \d+\/(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+  await until(() => deadLetters() >= 3, 30_000, 'the dead-letter queue\'s consumer to take three messages');
+  const { body: s } = await get(app, `/v1/upload/status/${r.body.processId}`, tokens.gpDemo);
+  assert.deepEqual(s.sms, { queued: 0, sent: 1, delivered: 0, failed: 3 });
+  for (const x of s.successResult) {
+    if (x.userName === '9876540003') assert.deepEqual(x.message, { channel: 'sms', state: 'sent', error: null });
+    else assert.deepEqual(x.message, { channel: 'sms', state: 'failed', error: DEAD_LETTER }, x.userName);
+  }
+  const outbox = await rows(app, 'SELECT recipient, state, attempts, last_error, credential, provider_id FROM outbox ORDER BY id');
+  assert.equal(outbox.length, 4);
+  for (const o of outbox) {
+    assert.equal(o.credential, null, `${o.recipient}: the credential is erased`);
+    if (o.recipient === '9876540003') {
+      assert.deepEqual([o.state, o.attempts, o.last_error], ['sent', 1, null], 'the accepted message is untouched');
+      assert.ok(o.provider_id);
+    } else {
+      assert.deepEqual([o.state, o.attempts, o.last_error], ['failed', 2, DEAD_LETTER], o.recipient);
+    }
+  }
+  // The queue, not the sender, gave up: two deliveries each, then the dead-letter queue.
+  const tries = (to) => provider.attempts.filter((a) => a.to === to).length;
+  for (const i of [0, 1, 2]) assert.equal(tries(`91987654000${i}`), 2, `987654000${i} tried twice`);
+  assert.equal(tries('919876540003'), 1);
+  assert.equal(app.log().match(/to dead letter queue "enrol-sms-dlq" after 2 failed attempts/g)?.length, 3, app.log().slice(-3000));
 });
 
 test('the enqueue after the commit is lost: the cron sweep delivers everything', async (t) => {
