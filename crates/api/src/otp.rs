@@ -192,30 +192,33 @@ pub async fn send(
     // What goes to the number: a code; for `register` on a number that already has an account, a notice that
     // says so (the answer is the same as for a new number); for an unknown number on `login` or
     // `passwordreset`, nothing (the same answer again).
+    let code = credentials::six_digits()?;
     let message = match (purpose, known) {
         (Purpose::Register, true) => Some(("notice", None)),
         (_, false) if purpose != Purpose::Register => None,
-        _ => Some(("code", Some(credentials::six_digits()?))),
+        _ => Some(("code", Some(&code))),
     };
+    // A code is stored whether or not it goes out (no account ever has an unknown number's code sent to it): the
+    // same work, so that the time of the answer tells nothing either.
+    if message.is_none_or(|(kind, _)| kind == "code") {
+        batch.push(db.stmt(
+            "INSERT INTO otp_codes (state, mobile, purpose, code_hash, expires_at, asker, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                text(state),
+                text(mobile),
+                text(purpose.as_str()),
+                text(&keys.otp_hash(&hash_context(state, mobile, purpose), &code)),
+                int(now + o.ttl_secs as i64),
+                text(&from),
+                int(now),
+            ],
+        )?);
+    }
     if let Some((kind, code)) = &message {
-        if let Some(code) = code {
-            batch.push(db.stmt(
-                "INSERT INTO otp_codes (state, mobile, purpose, code_hash, expires_at, asker, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                &[
-                    text(state),
-                    text(mobile),
-                    text(purpose.as_str()),
-                    text(&keys.otp_hash(&hash_context(state, mobile, purpose), code)),
-                    int(now + o.ttl_secs as i64),
-                    text(&from),
-                    int(now),
-                ],
-            )?);
-        }
         // A code row gets a link code of its own too: it is the context its sealed code is bound to, like a
         // welcome's (the SMS carries no link; `/l/` only opens welcome links). A notice seals nothing.
-        let sealed = keys.seal_for_outbox(code.as_deref().unwrap_or(""))?;
+        let sealed = keys.seal_for_outbox(code.map_or("", String::as_str))?;
         batch.push(db.stmt(
             "INSERT INTO outbox (user_id, channel, kind, recipient, locale, link_code, credential)
              VALUES (?1, 'sms', ?2, ?3, ?4, ?5, ?6) RETURNING id",
