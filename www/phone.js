@@ -26,7 +26,7 @@ const T = {
     inactive: 'This account is not active. Ask your office.', failed: 'That did not work. Try again.',
     offline: 'No connection. Check your network and try again.', fixPassword: 'Choose a password that meets every rule above.',
     notAllowed: 'This password is not allowed. Choose another.', sessionGone: 'Your session has ended. Log in again.',
-    badMobile: 'Enter a 10-digit mobile number.', badTenant: 'This office (tenant) does not exist. Check your SMS.',
+    badMobile: 'Enter a mobile number: {rule}.', ruleFirst: '{n} digits starting with {first}', ruleAny: '{n} digits', or: 'or', badTenant: 'This office (tenant) does not exist. Check your SMS.',
     badCode: 'Enter the 6 digits of the code.', wait: 'Wait {s} seconds before asking for another code.',
     tooMany: 'Too many codes were asked for. Try again in {m} minutes.', alreadyRegistered: 'This number is already registered. Log in, or use "Forgot password".',
     unknownMobile: 'This mobile number is not known.', wrongCode: 'The code is not right, or no longer works. Check it, or ask for a new code.',
@@ -55,7 +55,7 @@ const T = {
     inactive: 'यह खाता सक्रिय नहीं है। अपने कार्यालय से पूछें।', failed: 'यह नहीं हुआ। फिर कोशिश करें।',
     offline: 'कनेक्शन नहीं है। नेटवर्क जाँचें और फिर कोशिश करें।', fixPassword: 'ऐसा पासवर्ड चुनें जो ऊपर के सभी नियम पूरे करे।',
     notAllowed: 'यह पासवर्ड मान्य नहीं है। दूसरा चुनें।', sessionGone: 'आपका सत्र समाप्त हो गया। फिर से लॉग इन करें।',
-    badMobile: '10 अंकों का मोबाइल नंबर लिखें।', badTenant: 'यह कार्यालय (टेनेंट) नहीं है। अपना SMS देखें।',
+    badMobile: 'मोबाइल नंबर लिखें: {rule}।', ruleFirst: '{n} अंक, पहला अंक {first}', ruleAny: '{n} अंक', or: 'या', badTenant: 'यह कार्यालय (टेनेंट) नहीं है। अपना SMS देखें।',
     badCode: 'कोड के 6 अंक लिखें।', wait: 'नया कोड माँगने से पहले {s} सेकंड रुकें।',
     tooMany: 'बहुत सारे कोड माँगे गए। {m} मिनट बाद कोशिश करें।', alreadyRegistered: 'यह नंबर पहले से पंजीकृत है। लॉग इन करें या "पासवर्ड भूल गए" चुनें।',
     unknownMobile: 'यह मोबाइल नंबर ज्ञात नहीं है।', wrongCode: 'कोड सही नहीं है, या अब काम नहीं करता। इसे जाँचें, या नया कोड माँगें।',
@@ -84,7 +84,7 @@ const T = {
     inactive: 'ਇਹ ਖਾਤਾ ਸਰਗਰਮ ਨਹੀਂ ਹੈ। ਆਪਣੇ ਦਫ਼ਤਰ ਤੋਂ ਪੁੱਛੋ।', failed: 'ਇਹ ਨਹੀਂ ਹੋਇਆ। ਫਿਰ ਕੋਸ਼ਿਸ਼ ਕਰੋ।',
     offline: 'ਕੁਨੈਕਸ਼ਨ ਨਹੀਂ ਹੈ। ਨੈੱਟਵਰਕ ਵੇਖੋ ਅਤੇ ਫਿਰ ਕੋਸ਼ਿਸ਼ ਕਰੋ।', fixPassword: 'ਅਜਿਹਾ ਪਾਸਵਰਡ ਚੁਣੋ ਜੋ ਉੱਪਰਲੇ ਸਾਰੇ ਨਿਯਮ ਪੂਰੇ ਕਰੇ।',
     notAllowed: 'ਇਹ ਪਾਸਵਰਡ ਮਨਜ਼ੂਰ ਨਹੀਂ ਹੈ। ਹੋਰ ਚੁਣੋ।', sessionGone: 'ਤੁਹਾਡਾ ਸੈਸ਼ਨ ਖਤਮ ਹੋ ਗਿਆ। ਫਿਰ ਲੌਗ ਇਨ ਕਰੋ।',
-    badMobile: '10 ਅੰਕਾਂ ਦਾ ਮੋਬਾਈਲ ਨੰਬਰ ਲਿਖੋ।', badTenant: 'ਇਹ ਦਫ਼ਤਰ (ਟੈਨੈਂਟ) ਨਹੀਂ ਹੈ। ਆਪਣਾ SMS ਵੇਖੋ।',
+    badMobile: 'ਮੋਬਾਈਲ ਨੰਬਰ ਲਿਖੋ: {rule}।', ruleFirst: '{n} ਅੰਕ, ਪਹਿਲਾ ਅੰਕ {first}', ruleAny: '{n} ਅੰਕ', or: 'ਜਾਂ', badTenant: 'ਇਹ ਦਫ਼ਤਰ (ਟੈਨੈਂਟ) ਨਹੀਂ ਹੈ। ਆਪਣਾ SMS ਵੇਖੋ।',
     badCode: 'ਕੋਡ ਦੇ 6 ਅੰਕ ਲਿਖੋ।', wait: 'ਨਵਾਂ ਕੋਡ ਮੰਗਣ ਤੋਂ ਪਹਿਲਾਂ {s} ਸਕਿੰਟ ਉਡੀਕੋ।',
     tooMany: 'ਬਹੁਤ ਸਾਰੇ ਕੋਡ ਮੰਗੇ ਗਏ। {m} ਮਿੰਟ ਬਾਅਦ ਕੋਸ਼ਿਸ਼ ਕਰੋ।', alreadyRegistered: 'ਇਹ ਨੰਬਰ ਪਹਿਲਾਂ ਹੀ ਰਜਿਸਟਰਡ ਹੈ। ਲੌਗ ਇਨ ਕਰੋ ਜਾਂ "ਪਾਸਵਰਡ ਭੁੱਲ ਗਏ" ਚੁਣੋ।',
     unknownMobile: 'ਇਹ ਮੋਬਾਈਲ ਨੰਬਰ ਪਤਾ ਨਹੀਂ ਹੈ।', wrongCode: 'ਕੋਡ ਸਹੀ ਨਹੀਂ ਹੈ, ਜਾਂ ਹੁਣ ਕੰਮ ਨਹੀਂ ਕਰਦਾ। ਇਸਨੂੰ ਜਾਂਚੋ, ਜਾਂ ਨਵਾਂ ਕੋਡ ਮੰਗੋ।',
@@ -144,7 +144,21 @@ let lang = pick(query.get('lang')) || pick(store.get('enrol.lang')) || pick(navi
 if (query.get('lang') && pick(query.get('lang'))) store.set('enrol.lang', lang);
 
 function t(key, vars = {}) {
-  return (T[lang][key] ?? T.en_IN[key] ?? key).replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  const text = T[lang][key] ?? T.en_IN[key] ?? key;
+  const all = text.includes('{rule}') ? { rule: ruleText(), ...vars } : vars;
+  return text.replace(/\{(\w+)\}/g, (_, k) => all[k] ?? '');
+}
+
+/** The deployment's mobile number rule (`MOBILE_DIGITS`, `MOBILE_FIRST_DIGITS`), from `/v1/offices`; until it
+ * arrives, the default (10 digits starting with 6 to 9). The server checks it again in any case. */
+let mobileRule = { digits: 10, first: '6789' };
+
+/** The rule in words, in the page's language. */
+function ruleText() {
+  const f = [...mobileRule.first];
+  if (f.length === 10) return t('ruleAny', { n: mobileRule.digits });
+  const first = f.length > 1 ? `${f.slice(0, -1).join(', ')} ${t('or')} ${f.at(-1)}` : f[0];
+  return t('ruleFirst', { n: mobileRule.digits, first });
 }
 
 /** Shows a message in `el` (kept so it is translated again when the language changes). */
@@ -211,8 +225,8 @@ function otherMessage(r) {
   return known[errorCode(r.body)] || 'failed';
 }
 
-const digits = (s) => s.replace(/[\s\-().]/g, '').replace(/^(\+?91|0)(?=\d{10}$)/, '');
-const isMobile = (s) => /^[6-9]\d{9}$/.test(s);
+const digits = (s) => s.replace(/[\s\-().]/g, '').replace(new RegExp(`^(\\+?91|0)(?=\\d{${mobileRule.digits}}$)`), '');
+const isMobile = (s) => s.length === mobileRule.digits && /^\d+$/.test(s) && mobileRule.first.includes(s[0]);
 
 // --- the password rules, live -----------------------------------------------------------------------------
 const rulesOf = [];
@@ -335,7 +349,13 @@ async function loadOffices(want) {
   let list = [];
   try {
     const r = await fetch('/v1/offices');
-    if (r.ok) list = (await r.json()).offices || [];
+    if (r.ok) {
+      const answer = await r.json();
+      list = answer.offices || [];
+      if (answer.mobile?.digits && answer.mobile?.firstDigits) {
+        mobileRule = { digits: answer.mobile.digits, first: answer.mobile.firstDigits };
+      }
+    }
   } catch { /* offline: below */ }
   const groups = new Map();
   for (const o of list) {

@@ -265,3 +265,29 @@ test('GET /v1/offices: the offices a citizen chooses from, by name, public and c
   await seedWorld(t, states, []);
   assert.deepEqual((await (await states.fetch('/v1/offices')).json()).offices.map((o) => o.id), ['pbx', 'pb']);
 });
+
+test('the deployment\'s mobile rule everywhere (issue 18 §1): with MOBILE_FIRST_DIGITS=0123456789 a number starting with 0 gets a code, resets a password and registers; refusals and /v1/offices state the configured rule', async (t) => {
+  const app = await spawnApp(t, { vars: { ...HELD_OTP, MOBILE_FIRST_DIGITS: '0123456789' } });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const created = await post(app, '/user/users/_createnovalidate', { user: { tenantId: 'pb.demo', type: 'EMPLOYEE', name: 'Zero Start',
+    userName: 'zero.start', mobileNumber: '0123456789', roles: [{ code: 'EMPLOYEE' }] } }, tokens.gpDemo);
+  assert.equal(created.status, 200, created.raw);
+  const sent = await sendOtp(app, '0123456789', 'passwordreset', { userType: 'EMPLOYEE' });
+  assert.equal(sent.status, 201, `DIGIT 2.9's rule: ${sent.raw}`);
+  const reset = await resetPassword(app, 'zero.start', await codeFor(app, '0123456789'), NEW_PASSWORD, { type: 'EMPLOYEE' });
+  assert.equal(reset.status, 200, reset.raw);
+  assert.equal((await sendOtp(app, '0012345678', 'register')).status, 201);
+  const citizen = await createCitizen(app, { name: 'Asha Devi', username: '0012345678', otpReference: await codeFor(app, '0012345678'), password: NEW_PASSWORD });
+  assert.equal(citizen.status, 200, citizen.raw);
+  const bad = assertOtpError(await sendOtp(app, '12345', 'passwordreset'), 400, ['OTP.MOBILE_NUMBER_INVALID']);
+  assert.match(bad.fields[0].message, /10 digits/);
+  assert.doesNotMatch(bad.fields[0].message, /6/, 'the configured rule, not the default one');
+  assertError(await createCitizen(app, { name: 'Asha Devi', username: '12345', otpReference: '123456' }), 400, 'UserNameNotValidException');
+  const { mobile } = await (await app.fetch('/v1/offices')).json();
+  assert.deepEqual(mobile, { digits: 10, firstDigits: '0123456789' }, 'the pages check and state the same rule');
+  // And the default deployment refuses that number with its own rule in words.
+  const plain = await spawnApp(t, { vars: HELD_OTP });
+  await seedWorld(t, plain, []);
+  const refused = assertOtpError(await sendOtp(plain, '0123456789', 'passwordreset'), 400, ['OTP.MOBILE_NUMBER_INVALID']);
+  assert.match(refused.fields[0].message, /10 digits starting with 6-9/);
+});

@@ -139,7 +139,7 @@ async fn v1(
         }
         ["offices"] => {
             allow(Method::Get)?;
-            tenants::offices(&db, env).await
+            tenants::offices(&db, env, s).await
         }
         ["tenant", id, "upload-config"] => match method {
             Method::Get => tenants::get_config(req, &db, s, id).await,

@@ -138,8 +138,9 @@ pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
 /// `GET /v1/offices` (public): the offices a citizen chooses from on `/register` and the forgot-password
 /// step of `/login`, by name, so that nobody has to know a tenant id. `OFFICES` (`cities`, the default):
 /// every state tenant and the tenants right below it; `state`: the state tenants only (a deployment with one
-/// state then needs no choice at all). Cached for five minutes: it changes when tenants are added, rarely.
-pub async fn offices(db: &Db, env: &worker::Env) -> Result<Response, ApiError> {
+/// state then needs no choice at all), and the deployment's mobile number rule. Cached for five minutes: it
+/// changes when tenants are added, rarely.
+pub async fn offices(db: &Db, env: &worker::Env, s: &Settings) -> Result<Response, ApiError> {
     #[derive(Deserialize)]
     struct Office {
         id: String,
@@ -161,7 +162,9 @@ pub async fn offices(db: &Db, env: &worker::Env) -> Result<Response, ApiError> {
         .iter()
         .map(|o| json!({ "id": o.id, "name": o.name, "stateId": o.state, "stateName": o.state_name }))
         .collect();
-    let mut res = http::ok_json(&json!({ "offices": offices }))?;
+    // The deployment's mobile number rule comes along: the pages check and describe numbers by it.
+    let mobile = json!({ "digits": s.mobile.digits, "firstDigits": s.mobile.first_digits() });
+    let mut res = http::ok_json(&json!({ "offices": offices, "mobile": mobile }))?;
     res.headers_mut().set("cache-control", "public, max-age=300")?;
     Ok(res)
 }
