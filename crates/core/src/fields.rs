@@ -219,7 +219,9 @@ impl Phone {
         if rule.takes(national) && b.iter().all(u8::is_ascii_digit) {
             return Ok(Some(Phone::from_digits(national)));
         }
-        let invalid = || FieldError::new(Code::InvalidPhone);
+        // The rule goes with the issue (`digits|first digits`, e.g. `10|6789`): the message states the deployment's
+        // rule in the reader's language (`messages::message`).
+        let invalid = || FieldError::with(Code::InvalidPhone, format_args!("{}|{}", rule.digits, rule.first_digits()));
         let mut digits = [0u8; MobileRule::MAX_DIGITS as usize + 2];
         let mut count = 0;
         let mut plus = false;

@@ -51,9 +51,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "Too long: at most {param} characters.",
             TooShort => "Too short: at least {param} characters.",
             InvalidName => "A name may contain only letters (any script), spaces, and . ' -",
-            InvalidPhone => {
-                "Not a valid Indian mobile number: 10 digits starting with 6, 7, 8 or 9 (a +91 prefix is fine)."
-            }
+            InvalidPhone => "Not a valid Indian mobile number: {param} (a +91 prefix is fine).",
             InvalidEmail => "Not a valid email address.",
             PhoneOrEmailRequired => "Give a phone number or an email address (or both).",
             UserNameOrPhoneRequired => {
@@ -113,7 +111,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "बहुत लंबा: अधिकतम {param} अक्षर।",
             TooShort => "बहुत छोटा: कम से कम {param} अक्षर।",
             InvalidName => "नाम में केवल अक्षर (किसी भी लिपि के), रिक्त स्थान और . ' - हो सकते हैं।",
-            InvalidPhone => "मान्य भारतीय मोबाइल नंबर नहीं: 6, 7, 8 या 9 से शुरू होने वाले 10 अंक (+91 लगाना ठीक है)।",
+            InvalidPhone => "मान्य भारतीय मोबाइल नंबर नहीं: {param} (+91 लगाना ठीक है)।",
             InvalidEmail => "मान्य ईमेल पता नहीं है।",
             PhoneOrEmailRequired => "फ़ोन नंबर या ईमेल पता (या दोनों) दें।",
             UserNameOrPhoneRequired => "userName या फ़ोन नंबर दें: userName खाली होने पर फ़ोन ही लॉगिन आईडी है।",
@@ -153,7 +151,31 @@ pub fn message(issue: &Issue, locale: Locale) -> String {
     if !t.contains('{') {
         return t.to_string();
     }
-    t.replace("{value}", issue.value.as_deref().unwrap_or("")).replace("{param}", issue.param.as_deref().unwrap_or(""))
+    let param = match issue.code {
+        Code::InvalidPhone => mobile_rule(issue.param.as_deref(), locale),
+        _ => issue.param.clone().unwrap_or_default(),
+    };
+    t.replace("{value}", issue.value.as_deref().unwrap_or("")).replace("{param}", &param)
+}
+
+/// The deployment's mobile rule in words, from an `invalid_phone` issue's `digits|first digits` (`10|6789`;
+/// an issue stored without it is the default rule): "10 digits starting with 6, 7, 8 or 9", "10 digits".
+fn mobile_rule(param: Option<&str>, locale: Locale) -> String {
+    let (n, first) = param.and_then(|p| p.split_once('|')).unwrap_or(("10", "6789"));
+    let list = |or: &str| match first.len() {
+        0 | 1 => first.to_string(),
+        k => {
+            let (head, last) = first.split_at(k - 1);
+            let head: Vec<String> = head.chars().map(String::from).collect();
+            format!("{} {or} {last}", head.join(", "))
+        }
+    };
+    match (locale, first.len() >= 10) {
+        (Locale::EnIn, true) => format!("{n} digits"),
+        (Locale::EnIn, false) => format!("{n} digits starting with {}", list("or")),
+        (Locale::HiIn, true) => format!("{n} अंक"),
+        (Locale::HiIn, false) => format!("{} से शुरू होने वाले {n} अंक", list("या")),
+    }
 }
 
 #[cfg(test)]
@@ -177,6 +199,28 @@ mod tests {
             }
         }
         assert_ne!(template(Code::Required, Locale::EnIn), template(Code::Required, Locale::HiIn));
+    }
+
+    #[test]
+    fn an_invalid_phone_states_the_deployments_rule_in_each_language() {
+        let issue = |param: Option<&str>| Issue {
+            row: Some(1),
+            line: Some(2),
+            column: None,
+            code: Code::InvalidPhone,
+            value: Some("12345".into()),
+            param: param.map(str::to_string),
+        };
+        for (param, locale, want, why) in [
+            (Some("10|6789"), Locale::EnIn, "10 digits starting with 6, 7, 8 or 9", "DIGIT 2.12's rule"),
+            (Some("10|0123456789"), Locale::EnIn, "10 digits (", "DIGIT 2.9's: any first digit"),
+            (Some("9|6789"), Locale::HiIn, "6, 7, 8 या 9 से शुरू होने वाले 9 अंक", "another length, in Hindi"),
+            (Some("10|0123456789"), Locale::HiIn, ": 10 अंक (", "any first digit, in Hindi"),
+            (None, Locale::EnIn, "10 digits starting with 6, 7, 8 or 9", "an issue stored before the rule travelled"),
+        ] {
+            let m = message(&issue(param), locale);
+            assert!(m.contains(want), "{why}: {m}");
+        }
     }
 
     #[test]
