@@ -51,6 +51,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "Too long: at most {param} characters.",
             TooShort => "Too short: at least {param} characters.",
             InvalidName => "A name may contain only letters (any script), spaces, and . ' -",
+            InvisibleCharacter => {
+                "This name holds an invisible character (a text-direction mark such as U+202E, a zero-width space or a soft hyphen) that can make it read as something else. Type the name again without it."
+            }
             InvalidPhone => {
                 "Not a valid Indian mobile number: 10 digits starting with 6, 7, 8 or 9 (a +91 prefix is fine)."
             }
@@ -113,6 +116,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "बहुत लंबा: अधिकतम {param} अक्षर।",
             TooShort => "बहुत छोटा: कम से कम {param} अक्षर।",
             InvalidName => "नाम में केवल अक्षर (किसी भी लिपि के), रिक्त स्थान और . ' - हो सकते हैं।",
+            InvisibleCharacter => {
+                "इस नाम में एक अदृश्य अक्षर है (लेखन की दिशा बदलने वाला चिह्न जैसे U+202E, शून्य-चौड़ाई रिक्त स्थान या सॉफ़्ट हाइफ़न), जिससे नाम कुछ और पढ़ा जा सकता है। नाम उसके बिना फिर से लिखें।"
+            }
             InvalidPhone => "मान्य भारतीय मोबाइल नंबर नहीं: 6, 7, 8 या 9 से शुरू होने वाले 10 अंक (+91 लगाना ठीक है)।",
             InvalidEmail => "मान्य ईमेल पता नहीं है।",
             PhoneOrEmailRequired => "फ़ोन नंबर या ईमेल पता (या दोनों) दें।",

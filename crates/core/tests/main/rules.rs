@@ -636,6 +636,17 @@ pub const INLINE: &[Case] = &[
         want: &[],
     },
     Case {
+        what: "names: a bidirectional control or another invisible character has its own code; Indic joiners pass",
+        input: Input::Text(concat!(
+            "firstName,lastName,phone\n",
+            "Asha \u{202E}exe.pdf,Devi,9876543210\n",
+            "Ravi,Ku\u{200B}mar,9876543211\n",
+            "क्\u{200D}षमा,सूर्\u{200C}या,9876543212\n",
+        )),
+        rows: 3,
+        want: &[cell(1, 2, "firstName", "invisible_character"), cell(2, 3, "lastName", "invisible_character")],
+    },
+    Case {
         what: "names: blank firstName is required; digits and symbols are invalid; 51 characters too long",
         input: Input::Text(concat!(
             "firstName,lastName,phone\n",
