@@ -805,11 +805,51 @@ pub fn check_text(cell: &str, max_chars: usize) -> Result<(), FieldError> {
     check_len(trim(cell), 0, max_chars)
 }
 
-/// A cell, already trimmed with `trim`, that a spreadsheet would run as a formula when the file is opened
-/// (CSV injection).
-#[inline]
-pub fn starts_formula(trimmed: &str) -> bool {
-    matches!(trimmed.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
+/// A cell that a spreadsheet would run as a formula when a CSV holding it is opened (CSV injection), by
+/// OWASP's rule made whole: the cell's leading run of blanks, control and invisible characters (which a
+/// spreadsheet may skip) holds a tab, carriage return or line feed, or what follows that run is `=`, `+`, `-`,
+/// `@` or a character that Unicode folds into one of them (the full-width ＝ ＋ － ＠, the small and the
+/// super- and subscript forms). The validator warns about such cells; the CSVs enrol writes (www/csv.js, the
+/// same rule in JavaScript) put a `'` before them. tests/data/csv_injection_cells.json is the table both
+/// languages are tested against.
+pub fn starts_formula(cell: &str) -> bool {
+    // Nearly every cell starts with a letter or digit.
+    match cell.as_bytes().first() {
+        None => return false,
+        Some(b) if b.is_ascii_alphanumeric() => return false,
+        _ => {}
+    }
+    for c in cell.chars() {
+        match c {
+            '\t' | '\r' | '\n' => return true,
+            c if c.is_whitespace() || c.is_control() || is_invisible(c) => continue,
+            c => return is_formula_operator(c),
+        }
+    }
+    false
+}
+
+/// `=`, `+`, `-`, `@`, and every character whose compatibility form (NFKC) is one of them.
+fn is_formula_operator(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\u{FF1D}' // ＝ full-width
+            | '\u{FF0B}' // ＋
+            | '\u{FF0D}' // －
+            | '\u{FF20}' // ＠
+            | '\u{FE66}' // ﹦ small
+            | '\u{FE62}' // ﹢
+            | '\u{FE63}' // ﹣
+            | '\u{FE6B}' // ﹫
+            | '\u{207C}' // ⁼ superscript
+            | '\u{207A}' // ⁺
+            | '\u{208C}' // ₌ subscript
+            | '\u{208A}' // ₊
+            | '\u{FB29}' // ﬩ Hebrew alternative plus
+    )
 }
 
 #[cfg(test)]
@@ -890,6 +930,18 @@ mod tests {
         ];
         for &(c, want, what) in edges {
             assert_eq!(is_invisible(c), want, "{what}: U+{:04X}", c as u32);
+        }
+    }
+
+    /// The table that www/csv.js's test reads too (tests/security/reports_and_cells.test.mjs): both languages
+    /// call the same cells formulas.
+    #[test]
+    fn formulas_by_the_table_shared_with_the_csv_writer() {
+        let table: Vec<(String, bool, String)> =
+            serde_json::from_str(include_str!("../../../tests/data/csv_injection_cells.json")).expect("the table");
+        assert!(table.len() >= 30);
+        for (cell, formula, why) in &table {
+            assert_eq!(starts_formula(cell), *formula, "{why}: {cell:?}");
         }
     }
 

@@ -88,7 +88,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             DuplicateInFile => "The same value is also on row {param}; each person needs their own.",
             AlreadyExists => "A user of this tenant already has this value; each person needs their own.",
             FormulaLike => {
-                "This cell starts with = + - or @ and would run as a formula when the file is opened in a spreadsheet."
+                "This cell starts with = + - or @ (or a full-width ＝ ＋ － ＠) and would run as a formula when the file is opened in a spreadsheet."
             }
             PasswordInFile => {
                 "A password in the file is readable by anyone who gets the file; leaving it blank sends a one-time password by SMS instead."
@@ -144,7 +144,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             }
             DuplicateInFile => "यही मान पंक्ति {param} में भी है; हर व्यक्ति का अपना होना चाहिए।",
             AlreadyExists => "इस टेनेंट के किसी उपयोगकर्ता के पास पहले से यही मान है; हर व्यक्ति का अपना होना चाहिए।",
-            FormulaLike => "यह सेल = + - या @ से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।",
+            FormulaLike => {
+                "यह सेल = + - या @ (या पूरी चौड़ाई वाले ＝ ＋ － ＠) से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।"
+            }
             PasswordInFile => {
                 "फ़ाइल में लिखा पासवर्ड फ़ाइल पाने वाला कोई भी पढ़ सकता है; खाली छोड़ने पर SMS से एक बार का पासवर्ड भेजा जाता है।"
             }

@@ -1010,6 +1010,24 @@ pub const INLINE: &[Case] = &[
         ],
     },
     Case {
+        what: "full-width ＝ ＋ － ＠ and formulas behind invisible characters are formula warnings too",
+        input: Input::Text(concat!(
+            "firstName,phone,position\n",
+            "A,9876543210,\u{FF1D}1+1\n",
+            "B,9876543211,\u{FF20}SUM(A1)\n",
+            "C,9876543212,\u{200B}=1+1\n",
+            "D,9876543213,\u{202E}+1\n",
+            "E,9876543214,a\u{FF1D}b\n",
+        )),
+        rows: 5,
+        want: &[
+            cell(1, 2, "position", "formula_like"),
+            cell(2, 3, "position", "formula_like"),
+            cell(3, 4, "position", "formula_like"),
+            cell(4, 5, "position", "formula_like"),
+        ],
+    },
+    Case {
         what: "a formula in a name is both an invalid name and a formula warning",
         input: Input::Text("firstName,phone\n=cmd,9876543210\n"),
         rows: 1,
