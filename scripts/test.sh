@@ -19,6 +19,8 @@ grep -q "env.SMS_QUEUE (enrol-sms)" target/dry-run.log || { echo "the dry run sh
 
 say "Rust tests"
 cargo test --quiet --workspace --exclude enrol-api
+# The Worker's own unit tests (pure functions: the delivery reports' tables); the rest of it is tested end to end.
+cargo test --quiet -p enrol-api --lib
 
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts
