@@ -49,6 +49,7 @@ MSG
 ) &
 sweeper=$!
 trap 'kill $sweeper 2>/dev/null' EXIT
-# ENROL_LOCAL=1 is what lets the `log` provider work: it is never set when deployed.
-wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false --log-level log \
-  --test-scheduled --var ENROL_LOCAL:1
+# ENROL_LOCAL=1 is what lets the `log` provider work: it is never set when deployed. The terminal is filtered by
+# scripts/redact.sed: wrangler prints each request's path, and a delivery report's holds SMS_DLR_SECRET.
+wrangler dev --ip 127.0.0.1 --port 8787 --persist-to "$D1" --show-interactive-dev-session=false \
+  --log-level log --test-scheduled --var ENROL_LOCAL:1 2>&1 | sed -u -E -f "$ROOT/scripts/redact.sed"

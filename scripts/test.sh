@@ -21,6 +21,8 @@ say "Rust tests"
 cargo test --quiet --workspace --exclude enrol-api
 say "Rust tests of enrol-core as the browser builds it (without the breach-list feature the CLI turns on above)"
 cargo test --quiet -p enrol-core
+# The Worker's own unit tests (pure functions: the delivery reports' tables); the rest of it is tested end to end.
+cargo test --quiet -p enrol-api --lib
 
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts

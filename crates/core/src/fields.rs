@@ -96,12 +96,79 @@ impl<'a> PersonName<'a> {
         if ascii {
             check_len_chars(s.len(), 1, max_chars)?;
         } else {
+            // Every invisible character is beyond ASCII, so the fast path above never meets one.
+            if s.chars().any(invisible_in_name) {
+                return Err(FieldError::new(Code::InvisibleCharacter));
+            }
             check_len(s, 1, max_chars)?;
             ok = s.chars().all(is_name_char);
             letter = s.chars().any(|c| is_indic_letter(c) || c.is_alphabetic());
         }
         if ok && letter { Ok(Some(PersonName(s))) } else { Err(FieldError::new(Code::InvalidName)) }
     }
+}
+
+/// Characters that show nothing (Unicode 17.0, inclusive ranges): the format characters (general category Cf:
+/// the bidirectional controls U+061C, U+200E, U+200F, U+202A–U+202E and U+2066–U+2069, zero-width spaces and
+/// joiners, U+2060, U+FEFF, the soft hyphen U+00AD…) and the other default-ignorable code points (variation
+/// selectors, the Hangul fillers that pass for letters…). The same set as
+/// `/[\p{Cf}\p{Default_Ignorable_Code_Point}]/u` in www/csv.js; tests/security/reports_and_cells.test.mjs
+/// prints it again from Node's Unicode data when the two disagree.
+const INVISIBLE: &[(u32, u32)] = &[
+    (0xAD, 0xAD),
+    (0x34F, 0x34F),
+    (0x600, 0x605),
+    (0x61C, 0x61C),
+    (0x6DD, 0x6DD),
+    (0x70F, 0x70F),
+    (0x890, 0x891),
+    (0x8E2, 0x8E2),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x180B, 0x180F),
+    (0x200B, 0x200F),
+    (0x202A, 0x202E),
+    (0x2060, 0x206F),
+    (0x3164, 0x3164),
+    (0xFE00, 0xFE0F),
+    (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFFB),
+    (0x110BD, 0x110BD),
+    (0x110CD, 0x110CD),
+    (0x13430, 0x1343F),
+    (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0FFF),
+];
+
+/// A character that shows nothing (`INVISIBLE`).
+pub fn is_invisible(c: char) -> bool {
+    let n = c as u32;
+    n >= 0xAD
+        && INVISIBLE
+            .binary_search_by(|&(lo, hi)| {
+                if hi < n {
+                    std::cmp::Ordering::Less
+                } else if lo > n {
+                    std::cmp::Ordering::Greater
+                } else {
+                    std::cmp::Ordering::Equal
+                }
+            })
+            .is_ok()
+}
+
+/// An invisible character that no person's name may hold: a bidirectional control can make a name (or a link
+/// beside it in an SMS) read as another text, and the others hide what a name really is. Every name field
+/// refuses them: the upload's firstName and lastName (`PersonName`), and the DIGIT routes' names.
+///
+/// The zero-width non-joiner (U+200C) and joiner (U+200D) stay allowed: Devanagari and the other Indic scripts
+/// use them to choose how a conjunct is drawn (क्‍ष with a half क, र्‌य with a visible virama), as Unicode's
+/// chapter on those scripts prescribes, and people's names are spelled with them. They change how letters join,
+/// never the order in which text is shown, so they cannot disguise a name or a link.
+pub fn invisible_in_name(c: char) -> bool {
+    !matches!(c, '\u{200C}' | '\u{200D}') && is_invisible(c)
 }
 
 /// Letters, and the marks that Indic scripts need inside words (a virama is not "alphabetic" in Unicode,
@@ -640,11 +707,51 @@ pub fn check_text(cell: &str, max_chars: usize) -> Result<(), FieldError> {
     check_len(trim(cell), 0, max_chars)
 }
 
-/// A cell, already trimmed with `trim`, that a spreadsheet would run as a formula when the file is opened
-/// (CSV injection).
-#[inline]
-pub fn starts_formula(trimmed: &str) -> bool {
-    matches!(trimmed.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@'))
+/// A cell that a spreadsheet would run as a formula when a CSV holding it is opened (CSV injection), by
+/// OWASP's rule made whole: the cell's leading run of blanks, control and invisible characters (which a
+/// spreadsheet may skip) holds a tab, carriage return or line feed, or what follows that run is `=`, `+`, `-`,
+/// `@` or a character that Unicode folds into one of them (the full-width ＝ ＋ － ＠, the small and the
+/// super- and subscript forms). The validator warns about such cells; the CSVs enrol writes (www/csv.js, the
+/// same rule in JavaScript) put a `'` before them. tests/data/csv_injection_cells.json is the table both
+/// languages are tested against.
+pub fn starts_formula(cell: &str) -> bool {
+    // Nearly every cell starts with a letter or digit.
+    match cell.as_bytes().first() {
+        None => return false,
+        Some(b) if b.is_ascii_alphanumeric() => return false,
+        _ => {}
+    }
+    for c in cell.chars() {
+        match c {
+            '\t' | '\r' | '\n' => return true,
+            c if c.is_whitespace() || c.is_control() || is_invisible(c) => continue,
+            c => return is_formula_operator(c),
+        }
+    }
+    false
+}
+
+/// `=`, `+`, `-`, `@`, and every character whose compatibility form (NFKC) is one of them.
+fn is_formula_operator(c: char) -> bool {
+    matches!(
+        c,
+        '=' | '+'
+            | '-'
+            | '@'
+            | '\u{FF1D}' // ＝ full-width
+            | '\u{FF0B}' // ＋
+            | '\u{FF0D}' // －
+            | '\u{FF20}' // ＠
+            | '\u{FE66}' // ﹦ small
+            | '\u{FE62}' // ﹢
+            | '\u{FE63}' // ﹣
+            | '\u{FE6B}' // ﹫
+            | '\u{207C}' // ⁼ superscript
+            | '\u{207A}' // ⁺
+            | '\u{208C}' // ₌ subscript
+            | '\u{208A}' // ₊
+            | '\u{FB29}' // ﬩ Hebrew alternative plus
+    )
 }
 
 #[cfg(test)]
@@ -672,6 +779,72 @@ mod tests {
         }
         assert_eq!(code(PersonName::parse(&"a".repeat(51))), Some(Code::TooLong));
         assert_eq!(PersonName::parse("   ").unwrap(), None);
+    }
+
+    #[test]
+    fn names_refuse_invisible_characters_but_keep_indic_joiners() {
+        let cases: &[(&str, Option<Code>, &str)] = &[
+            ("Asha \u{202E}fdp.exe", Some(Code::InvisibleCharacter), "a right-to-left override can reverse a link"),
+            ("\u{202D}Asha", Some(Code::InvisibleCharacter), "a left-to-right override"),
+            ("Asha\u{202A}Devi", Some(Code::InvisibleCharacter), "a left-to-right embedding"),
+            ("Asha\u{202B}Devi", Some(Code::InvisibleCharacter), "a right-to-left embedding"),
+            ("Asha\u{202C}", Some(Code::InvisibleCharacter), "a pop directional formatting"),
+            ("Asha\u{200E}", Some(Code::InvisibleCharacter), "a left-to-right mark"),
+            ("Asha\u{200F}", Some(Code::InvisibleCharacter), "a right-to-left mark"),
+            ("Asha\u{061C}", Some(Code::InvisibleCharacter), "an Arabic letter mark"),
+            ("\u{2066}Asha\u{2069}", Some(Code::InvisibleCharacter), "a left-to-right isolate and its pop"),
+            ("\u{2067}Asha", Some(Code::InvisibleCharacter), "a right-to-left isolate"),
+            ("\u{2068}Asha", Some(Code::InvisibleCharacter), "a first-strong isolate"),
+            ("As\u{200B}ha", Some(Code::InvisibleCharacter), "a zero-width space"),
+            ("\u{FEFF}Asha", Some(Code::InvisibleCharacter), "a byte-order mark (zero-width no-break space)"),
+            ("As\u{2060}ha", Some(Code::InvisibleCharacter), "a word joiner"),
+            ("As\u{00AD}ha", Some(Code::InvisibleCharacter), "a soft hyphen"),
+            ("Asha\u{3164}", Some(Code::InvisibleCharacter), "a Hangul filler, which Unicode calls a letter"),
+            ("मीना\u{200B}", Some(Code::InvisibleCharacter), "a zero-width space after a Devanagari name"),
+            ("Asha\u{E0041}", Some(Code::InvisibleCharacter), "a tag character"),
+            ("Zoe\u{FE0F}", Some(Code::InvisibleCharacter), "a variation selector"),
+            ("क्\u{200D}षमा", None, "a zero-width joiner asks for the half form of a conjunct"),
+            ("सूर्\u{200C}या", None, "a zero-width non-joiner keeps the virama visible"),
+            ("Asha\u{2212}Devi", Some(Code::InvalidName), "a visible symbol is an invalid name, not an invisible one"),
+        ];
+        for &(name, want, what) in cases {
+            assert_eq!(code(PersonName::parse(name)), want, "{what}: {name:?}");
+            assert_eq!(code(PersonName::parse_max(name, 100)), want, "{what} (the API's length): {name:?}");
+        }
+    }
+
+    #[test]
+    fn the_invisible_table_is_sorted_and_disjoint() {
+        // `is_invisible` searches it by halves: out of order, it would miss characters.
+        for w in INVISIBLE.windows(2) {
+            assert!(w[0].0 <= w[0].1 && w[0].1 < w[1].0, "{w:x?}");
+        }
+        let edges: &[(char, bool, &str)] = &[
+            ('\u{AC}', false, "the character before the first range"),
+            ('\u{AD}', true, "the soft hyphen, the first range"),
+            ('\u{200A}', false, "a hair space is visible white space"),
+            ('\u{200B}', true, "a range's first character"),
+            ('\u{200F}', true, "a range's last character"),
+            ('\u{2010}', false, "a hyphen, just after a range"),
+            ('\u{E0FFF}', true, "the last range's last character"),
+            ('\u{E1000}', false, "beyond the last range"),
+            ('a', false, "a letter"),
+        ];
+        for &(c, want, what) in edges {
+            assert_eq!(is_invisible(c), want, "{what}: U+{:04X}", c as u32);
+        }
+    }
+
+    /// The table that www/csv.js's test reads too (tests/security/reports_and_cells.test.mjs): both languages
+    /// call the same cells formulas.
+    #[test]
+    fn formulas_by_the_table_shared_with_the_csv_writer() {
+        let table: Vec<(String, bool, String)> =
+            serde_json::from_str(include_str!("../../../tests/data/csv_injection_cells.json")).expect("the table");
+        assert!(table.len() >= 30);
+        for (cell, formula, why) in &table {
+            assert_eq!(starts_formula(cell), *formula, "{why}: {cell:?}");
+        }
     }
 
     #[test]

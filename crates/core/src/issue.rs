@@ -63,6 +63,7 @@ codes! {
     TooLong = "too_long", Error;
     TooShort = "too_short", Error;
     InvalidName = "invalid_name", Error;
+    InvisibleCharacter = "invisible_character", Error;
     InvalidPhone = "invalid_phone", Error;
     InvalidEmail = "invalid_email", Error;
     PhoneOrEmailRequired = "phone_or_email_required", Error;

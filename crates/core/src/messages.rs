@@ -51,6 +51,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "Too long: at most {param} characters.",
             TooShort => "Too short: at least {param} characters.",
             InvalidName => "A name may contain only letters (any script), spaces, and . ' -",
+            InvisibleCharacter => {
+                "This name holds an invisible character (a text-direction mark such as U+202E, a zero-width space or a soft hyphen) that can make it read as something else. Type the name again without it."
+            }
             InvalidPhone => "Not a valid Indian mobile number: {param} (a +91 prefix is fine).",
             InvalidEmail => "Not a valid email address.",
             PhoneOrEmailRequired => "Give a phone number or an email address (or both).",
@@ -83,7 +86,7 @@ fn template(code: Code, locale: Locale) -> &'static str {
             DuplicateInFile => "The same value is also on row {param}; each person needs their own.",
             AlreadyExists => "A user of this tenant already has this value; each person needs their own.",
             FormulaLike => {
-                "This cell starts with = + - or @ and would run as a formula when the file is opened in a spreadsheet."
+                "This cell starts with = + - or @ (or a full-width ＝ ＋ － ＠) and would run as a formula when the file is opened in a spreadsheet."
             }
             PasswordInFile => {
                 "A password in the file is readable by anyone who gets the file; leaving it blank sends a one-time password by SMS instead."
@@ -111,6 +114,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             TooLong => "बहुत लंबा: अधिकतम {param} अक्षर।",
             TooShort => "बहुत छोटा: कम से कम {param} अक्षर।",
             InvalidName => "नाम में केवल अक्षर (किसी भी लिपि के), रिक्त स्थान और . ' - हो सकते हैं।",
+            InvisibleCharacter => {
+                "इस नाम में एक अदृश्य अक्षर है (लेखन की दिशा बदलने वाला चिह्न जैसे U+202E, शून्य-चौड़ाई रिक्त स्थान या सॉफ़्ट हाइफ़न), जिससे नाम कुछ और पढ़ा जा सकता है। नाम उसके बिना फिर से लिखें।"
+            }
             InvalidPhone => "मान्य भारतीय मोबाइल नंबर नहीं: {param} (+91 लगाना ठीक है)।",
             InvalidEmail => "मान्य ईमेल पता नहीं है।",
             PhoneOrEmailRequired => "फ़ोन नंबर या ईमेल पता (या दोनों) दें।",
@@ -136,7 +142,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
             }
             DuplicateInFile => "यही मान पंक्ति {param} में भी है; हर व्यक्ति का अपना होना चाहिए।",
             AlreadyExists => "इस टेनेंट के किसी उपयोगकर्ता के पास पहले से यही मान है; हर व्यक्ति का अपना होना चाहिए।",
-            FormulaLike => "यह सेल = + - या @ से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।",
+            FormulaLike => {
+                "यह सेल = + - या @ (या पूरी चौड़ाई वाले ＝ ＋ － ＠) से शुरू होता है और स्प्रेडशीट में खोलने पर सूत्र की तरह चलेगा।"
+            }
             PasswordInFile => {
                 "फ़ाइल में लिखा पासवर्ड फ़ाइल पाने वाला कोई भी पढ़ सकता है; खाली छोड़ने पर SMS से एक बार का पासवर्ड भेजा जाता है।"
             }

@@ -358,8 +358,13 @@ const NOT_IN_NAMES: &str = "$\"<>?\\~`!@#%^()+={}[]*,:;\u{201C}\u{201D}\u{2018}\
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// A name by DIGIT's rule: any text (digits too) without `$"<>?\~`!@#%^()+={}[]*,:;` or curly quotes; enrol
-/// also refuses control characters.
+/// also refuses control characters, and the invisible ones that no name may hold (bidirectional controls,
+/// zero-width spaces…; enrol-core's `invisible_in_name`, which keeps the Indic joiners), with enrol-core's
+/// message for them.
 fn digit_name(path: &Path, field: &str, v: &Option<String>) -> Result<Option<String>, ApiError> {
+    if non_blank(v).is_some_and(|s| s.chars().any(fields::invisible_in_name)) {
+        return Err(path.err(field, invisible_message()));
+    }
     pattern(
         path,
         field,
@@ -369,6 +374,19 @@ fn digit_name(path: &Path, field: &str, v: &Option<String>) -> Result<Option<Str
             "at most {MAX_NAME_CHARS} characters, none of $ \" < > ? \\ ~ ` ! @ # % ^ ( ) + = {{ }} [ ] * , : ; or curly quotes"
         ),
     )
+}
+
+/// enrol-core's words for an invisible character in a name (en_IN: the API speaks English).
+fn invisible_message() -> String {
+    let issue = enrol_core::Issue {
+        row: None,
+        line: None,
+        column: None,
+        code: Code::InvisibleCharacter,
+        value: None,
+        param: None,
+    };
+    enrol_core::messages::message(&issue, enrol_core::Locale::EnIn)
 }
 
 pub fn parse_name(u: &UserInput, path: &Path) -> Result<Option<String>, ApiError> {

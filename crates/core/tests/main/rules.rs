@@ -636,6 +636,17 @@ pub const INLINE: &[Case] = &[
         want: &[],
     },
     Case {
+        what: "names: a bidirectional control or another invisible character has its own code; Indic joiners pass",
+        input: Input::Text(concat!(
+            "firstName,lastName,phone\n",
+            "Asha \u{202E}exe.pdf,Devi,9876543210\n",
+            "Ravi,Ku\u{200B}mar,9876543211\n",
+            "क्\u{200D}षमा,सूर्\u{200C}या,9876543212\n",
+        )),
+        rows: 3,
+        want: &[cell(1, 2, "firstName", "invisible_character"), cell(2, 3, "lastName", "invisible_character")],
+    },
+    Case {
         what: "names: blank firstName is required; digits and symbols are invalid; 51 characters too long",
         input: Input::Text(concat!(
             "firstName,lastName,phone\n",
@@ -989,6 +1000,24 @@ pub const INLINE: &[Case] = &[
             "C,9876543212,-x\n",
             "D,9876543213,@x\n",
             "E,9876543214,a=b\n",
+        )),
+        rows: 5,
+        want: &[
+            cell(1, 2, "position", "formula_like"),
+            cell(2, 3, "position", "formula_like"),
+            cell(3, 4, "position", "formula_like"),
+            cell(4, 5, "position", "formula_like"),
+        ],
+    },
+    Case {
+        what: "full-width ＝ ＋ － ＠ and formulas behind invisible characters are formula warnings too",
+        input: Input::Text(concat!(
+            "firstName,phone,position\n",
+            "A,9876543210,\u{FF1D}1+1\n",
+            "B,9876543211,\u{FF20}SUM(A1)\n",
+            "C,9876543212,\u{200B}=1+1\n",
+            "D,9876543213,\u{202E}+1\n",
+            "E,9876543214,a\u{FF1D}b\n",
         )),
         rows: 5,
         want: &[
