@@ -3,7 +3,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
-# worker-build would download these; it does not look on PATH (../shared/TOOLCHAIN.md).
+# The Worker's build (scripts/worker-build/build.mjs) runs these. worker-build, when compare.sh runs it, takes
+# them from here too: it would download them otherwise, and it does not look on PATH (../shared/TOOLCHAIN.md).
 export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
 export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"

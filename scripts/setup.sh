@@ -6,7 +6,6 @@
 source "$(dirname "$0")/lib.sh"
 
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen pin in Cargo.toml
-WORKER_BUILD_VERSION=0.8.7
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -24,10 +23,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
   cargo install --quiet --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
 fi
-if [ "$(worker-build --version 2>/dev/null)" != "$WORKER_BUILD_VERSION" ]; then
-  say "installing worker-build $WORKER_BUILD_VERSION (about 7 minutes, once)"
-  cargo install --quiet --force worker-build --version "$WORKER_BUILD_VERSION"
-fi
+# worker-build is not installed: scripts/worker-build/build.mjs does its work with these tools (README).
 
 # npm ci only when package-lock.json changed since the last install.
 lock_sum=$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)

@@ -5,6 +5,9 @@ cd "$ROOT"
 "$ROOT/scripts/setup.sh" --test
 "$ROOT/scripts/build.sh"
 
+say "the Worker's build is worker-build 0.8.7's, byte for byte (scripts/worker-build/compare.sh)"
+scripts/worker-build/compare.sh --test
+
 say "cargo fmt --check"
 cargo fmt --all --check
 
