@@ -48,9 +48,20 @@ pub fn state_of(tenant: &str) -> &str {
     tenant.split('.').next().unwrap_or(tenant)
 }
 
-/// The HMAC context of a code: not a user's uuid, because a registering person has none yet.
-pub fn hash_context(state: &str, mobile: &str, purpose: Purpose) -> String {
-    format!("otp:{state}:{mobile}:{}", purpose.as_str())
+/// What a code is keyed by: the number it was sent to, its state tenant and its purpose (egov-otp keys codes
+/// by number and state).
+#[derive(Debug, Clone, Copy)]
+pub struct Number<'a> {
+    pub state: &'a str,
+    pub mobile: &'a str,
+    pub purpose: Purpose,
+}
+
+impl Number<'_> {
+    /// The HMAC context of its codes: not a user's uuid, because a registering person has none yet.
+    pub fn hash_context(&self) -> String {
+        format!("otp:{}:{}:{}", self.state, self.mobile, self.purpose.as_str())
+    }
 }
 
 /// An error in user-otp's shape: `{"responseInfo":null,"error":{"code":status,"message",…,"fields":[…]}}`.
@@ -117,22 +128,20 @@ impl CodeFailure {
 #[derive(Debug, Clone, Copy)]
 pub struct RightCode(i64);
 
-/// Checks the code `typed` for (`state`, `mobile`, `purpose`), the number the code was sent to, from the
-/// client address bucket `from`. Every live code of that number counts the try before it is compared, in one
+/// Checks the code `typed` for `number` (the number the code was sent to), from the client address bucket
+/// `from`. Every live code of that number counts the try before it is compared, in one
 /// statement (concurrent guesses cannot together pass a limit): `OTP_MAX_ATTEMPTS` tries from the address that
 /// asked for the code, and `OTP_FOREIGN_ATTEMPTS` from all other addresses together, so that a stranger's
 /// guesses cannot use up the owner's. The code stays usable until [`spend_code`].
-#[allow(clippy::too_many_arguments)]
 pub async fn check_code(
     db: &Db,
     keys: &Keys,
     o: &OtpSettings,
-    state: &str,
-    mobile: &str,
-    purpose: Purpose,
+    number: Number<'_>,
     typed: &str,
     from: &str,
 ) -> Result<Result<RightCode, CodeFailure>, ApiError> {
+    let Number { state, mobile, purpose } = number;
     #[derive(Deserialize)]
     struct Tried {
         id: i64,
@@ -147,7 +156,7 @@ pub async fn check_code(
         return Ok(Err(CodeFailure::Wrong));
     }
     let now = now_secs() as i64;
-    let ctx = hash_context(state, mobile, purpose);
+    let ctx = number.hash_context();
     let tried: Vec<Tried> = db
         .all(
             "UPDATE otp_codes SET attempts = attempts + (asker = ?5), foreign_attempts = foreign_attempts + (asker != ?5)
@@ -219,18 +228,15 @@ pub async fn spend_code(db: &Db, code: RightCode) -> Result<Result<(), CodeFailu
 }
 
 /// [`check_code`] then [`spend_code`]: for the routes where nothing else is checked between them.
-#[allow(clippy::too_many_arguments)]
 pub async fn use_code(
     db: &Db,
     keys: &Keys,
     o: &OtpSettings,
-    state: &str,
-    mobile: &str,
-    purpose: Purpose,
+    number: Number<'_>,
     typed: &str,
     from: &str,
 ) -> Result<Result<(), CodeFailure>, ApiError> {
-    match check_code(db, keys, o, state, mobile, purpose, typed, from).await? {
+    match check_code(db, keys, o, number, typed, from).await? {
         Ok(right) => spend_code(db, right).await,
         Err(f) => Ok(Err(f)),
     }

@@ -136,6 +136,27 @@ pub fn address_bucket(raw: &str) -> String {
     }
 }
 
+#[cfg(test)]
+mod tests {
+    use super::address_bucket;
+
+    #[test]
+    fn addresses_count_by_subscriber() {
+        for (raw, bucket, why) in [
+            ("203.0.113.7", "203.0.113.7", "an IPv4 address is its own bucket"),
+            ("2001:db8:1:2::1", "2001:db8:1:2::/64", "an IPv6 address counts by its /64"),
+            ("2001:db8:1:2:ffff:0:0:9", "2001:db8:1:2::/64", "another address of the same /64 shares it"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::/64", "the next /64 is another bucket"),
+            ("::ffff:203.0.113.7", "203.0.113.7", "an IPv4-mapped address is the IPv4 address"),
+            ("not an address", "invalid", "made-up values share one bucket"),
+            (&"1".repeat(65), "invalid", "an overlong value is cut off, not stored"),
+            ("", "", "no header (local runs) is one bucket"),
+        ] {
+            assert_eq!(address_bucket(raw), bucket, "{why}");
+        }
+    }
+}
+
 /// A query-string parameter of the request.
 pub fn query(req: &Request, name: &str) -> Option<String> {
     req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())

@@ -118,7 +118,16 @@ async fn password_grant(
         let keys = keys.ok_or_else(|| ApiError::internal("OTP_PEPPER is not configured"))?;
         let mobile = user.mobile_number.as_deref().unwrap_or_default();
         let state = codes::state_of(&user.tenant_id);
-        match codes::use_code(db, keys, &s.otp, state, mobile, codes::Purpose::Login, password, from).await? {
+        match codes::use_code(
+            db,
+            keys,
+            &s.otp,
+            codes::Number { state, mobile, purpose: codes::Purpose::Login },
+            password,
+            from,
+        )
+        .await?
+        {
             Ok(()) => (true, OneTime::No),
             Err(codes::CodeFailure::Expired) => {
                 forget_attempt(db, &attempt).await?;

@@ -18,7 +18,7 @@
 //! see `codes::OtpError`), as DIGIT's clients read them; errors about users and passwords in egov-user's.
 
 use crate::auth::{UserType, uuid_v4};
-use crate::codes::{CodeFailure, OtpError, Purpose, check_code, hash_context, spend_code, state_of};
+use crate::codes::{CodeFailure, Number, OtpError, Purpose, check_code, spend_code, state_of};
 use crate::config::{OtpSettings, Settings, now_secs};
 use crate::credentials::{self, Keys};
 use crate::db::{Db, int, opt_text, text};
@@ -208,7 +208,7 @@ pub async fn send(
                 text(state),
                 text(mobile),
                 text(purpose.as_str()),
-                text(&keys.otp_hash(&hash_context(state, mobile, purpose), &code)),
+                text(&keys.otp_hash(&Number { state, mobile, purpose }.hash_context(), &code)),
                 int(now + o.ttl_secs as i64),
                 text(&from),
                 int(now),
@@ -413,10 +413,13 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
     // The code must have been sent to the account's own stored number.
     let mobile = account.and_then(|a| a.mobile_number.as_deref()).unwrap_or("");
     let from = http::client_bucket(&req);
-    let right = match check_code(db, &keys, &s.otp, state, mobile, Purpose::PasswordReset, code, &from).await? {
-        Ok(right) => right,
-        Err(f) => return f.error().into_response(),
-    };
+    let right =
+        match check_code(db, &keys, &s.otp, Number { state, mobile, purpose: Purpose::PasswordReset }, code, &from)
+            .await?
+        {
+            Ok(right) => right,
+            Err(f) => return f.error().into_response(),
+        };
     let Some(account) = account else { return CodeFailure::Wrong.error().into_response() };
     let checked = crate::password::check_new(new, &account.user_name, Some(mobile))?;
     if let Err(f) = spend_code(db, right).await? {
@@ -489,7 +492,16 @@ pub async fn create_citizen(mut req: Request, env: &Env, db: &Db, s: &Settings) 
     }
     // The code first: only the holder of the number learns whether it is registered already.
     let from = http::client_bucket(&req);
-    let right = match check_code(db, &keys, &s.otp, &state, &mobile, Purpose::Register, code, &from).await? {
+    let right = match check_code(
+        db,
+        &keys,
+        &s.otp,
+        Number { state: &state, mobile: &mobile, purpose: Purpose::Register },
+        code,
+        &from,
+    )
+    .await?
+    {
         Ok(right) => right,
         Err(f) => return f.error().into_response(),
     };
