@@ -125,12 +125,14 @@ impl Caller {
         self.admin_tenants().iter().any(|t| in_subtree(t, tenant))
     }
 
-    /// May give role `code` at `tenant`: the one rule for every place roles are written (DIGIT's routes, the
-    /// upload's rows and the upload configuration). See [`grants`].
+    /// May give role `code` (in any case: a sheet's cell or a configuration's list may be lower case) at
+    /// `tenant`: the one rule for every place roles are written (DIGIT's routes, the upload's rows and the
+    /// upload configuration). See [`grants`]. The roles held are compared as stored.
     pub fn may_grant(&self, code: &str, tenant: &str) -> bool {
+        let code = code.to_ascii_uppercase();
         self.manages(tenant)
-            && (!privileged(code)
-                || self.roles.iter().any(|r| in_subtree(&r.tenant_id, tenant) && grants(&r.code, code)))
+            && (!privileged(&code)
+                || self.roles.iter().any(|r| in_subtree(&r.tenant_id, tenant) && grants(&r.code, &code)))
     }
 
     /// May change, re-issue or see as their administrator a user holding `roles`: only one who could have

@@ -21,10 +21,19 @@ pub(crate) fn locked() -> ApiError {
 
 /// A login try as counted: how many in the window, this one included, and whether the account is locked.
 pub(crate) struct Attempt {
-    pub n: i64,
-    pub locked: bool,
+    user_id: i64,
+    n: i64,
+    locked: bool,
     /// The try's row, to take back a try that turns out not to be a failure.
     row: i64,
+}
+
+impl Attempt {
+    /// Refused without looking at the secret: the account is locked, or more tries than the limit arrived
+    /// together (the caller then [`lock`]s it).
+    pub(crate) fn refused(&self, s: &Settings) -> bool {
+        self.locked || self.n > i64::from(s.lockout_max_failures)
+    }
 }
 
 /// Counts a try at `user_id`'s secret and reads the lock, in one batch (one transaction), before the secret
@@ -59,7 +68,7 @@ pub(crate) async fn count_attempt(db: &Db, user_id: i64, now: u64, s: &Settings)
     let count = results.get(2).and_then(|r| r.results::<Count>().ok()).and_then(|v| v.into_iter().next());
     let (Some(row), Some(c)) = (row, count) else { return Err(ApiError::internal("the login count answered no row")) };
     let locked = c.account_locked == 1 && c.locked_until.is_none_or(|t| t > now as i64);
-    Ok(Attempt { n: c.n, locked, row })
+    Ok(Attempt { user_id, n: c.n, locked, row })
 }
 
 /// Takes back a counted try that was not a failure (a right but expired one-time password, an inactive
@@ -69,9 +78,18 @@ pub(crate) async fn forget_attempt(db: &Db, attempt: &Attempt) -> Result<(), Api
     Ok(())
 }
 
+/// The try was wrong: it locks the account when it is the last the limit allows. True when it did.
+pub(crate) async fn failed(db: &Db, attempt: &Attempt, now: u64, s: &Settings) -> Result<bool, ApiError> {
+    let last = attempt.n >= i64::from(s.lockout_max_failures);
+    if last {
+        lock(db, attempt.user_id, now, s).await?;
+    }
+    Ok(last)
+}
+
 /// Locks the account for `lockout_secs` (unless an administrator's lock, without an end, is on already) and
-/// ends its sessions; the answer is "Account locked".
-pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<ApiError, ApiError> {
+/// ends its sessions.
+pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<(), ApiError> {
     db.batch(vec![
         db.stmt(
             "UPDATE users SET account_locked = 1, locked_until = ?2
@@ -82,7 +100,7 @@ pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Resul
         db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(user_id)])?,
     ])
     .await?;
-    Ok(locked())
+    Ok(())
 }
 
 /// A failed login of a user name that does not exist, counted like a real account's (keyed by tenant and the

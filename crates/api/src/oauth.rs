@@ -12,7 +12,7 @@ use crate::credentials::Keys;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use crate::http::{self, RequestInfo, field, response_info};
-use crate::lockout::{count_attempt, forget_attempt, invalid_credentials, lock, unknown_name_failure};
+use crate::lockout::{count_attempt, failed, forget_attempt, invalid_credentials, lock, locked, unknown_name_failure};
 use crate::tokens::{OneTime, answer_session, answer_tokens, one_time_password};
 use crate::users::model::UserRow;
 use crate::users::{find, user_columns};
@@ -108,8 +108,9 @@ async fn password_grant(
     // The try is counted before the secret is looked at, in the batch that reads the lock: concurrent tries
     // cannot together pass the limit, and one that comes after a lock sees it.
     let attempt = count_attempt(db, user.id, now, s).await?;
-    if attempt.locked || attempt.n > i64::from(s.lockout_max_failures) {
-        return Err(lock(db, user.id, now, s).await?);
+    if attempt.refused(s) {
+        lock(db, user.id, now, s).await?;
+        return Err(locked());
     }
     // A CITIZEN's password may be a `login` code instead (CITIZEN_LOGIN; DIGIT's
     // citizen.login.password.otp.enabled), sent to the account's own number.
@@ -153,26 +154,22 @@ async fn password_grant(
         return Err(one_time_password_expired());
     }
     if !ok {
-        return Err(if attempt.n >= i64::from(s.lockout_max_failures) {
-            lock(db, user.id, now, s).await?
-        } else {
-            invalid_credentials()
-        });
+        return Err(if failed(db, &attempt, now, s).await? { locked() } else { invalid_credentials() });
     }
     if user.active != 1 {
         forget_attempt(db, &attempt).await?;
         return Err(inactive());
     }
     // Success: the count starts again, an expired automatic lock is cleared, and the session begins, in one
-    // write.
-    let reset = vec![
-        db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?,
-        db.stmt(
+    // write (of only the statements that change something: a login's time beyond the hash is mostly D1's).
+    let mut reset = vec![db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user.id)])?];
+    if user.account_locked != 0 {
+        reset.push(db.stmt(
             "UPDATE users SET account_locked = 0, locked_until = NULL
              WHERE id = ?1 AND account_locked = 1 AND locked_until IS NOT NULL AND locked_until <= ?2",
             &[int(user.id), int(now as i64)],
-        )?,
-    ];
+        )?);
+    }
     answer_tokens(db, &user, s, reset).await
 }
 
@@ -238,7 +235,7 @@ async fn refresh_grant(form: &[(String, String)], db: &Db, s: &Settings) -> Resu
     }
     let user = find(db, Some(row.user_id), None)
         .await?
-        .filter(|u| u.active == 1 && !u.locked(now_secs()))
+        .filter(|u| u.active == 1 && !u.locked(now as u64))
         .ok_or_else(invalid)?;
     let end = vec![
         db.stmt("DELETE FROM sessions WHERE session_id = ?1", &[text(&row.session_id)])?,

@@ -192,15 +192,12 @@ pub async fn send(
     // What goes to the number: a code; for `register` on a number that already has an account, a notice that
     // says so (the answer is the same as for a new number); for an unknown number on `login` or
     // `passwordreset`, nothing (the same answer again).
+    let notice = purpose == Purpose::Register && known;
+    let sends_code = !notice && (known || purpose == Purpose::Register);
     let code = credentials::six_digits()?;
-    let message = match (purpose, known) {
-        (Purpose::Register, true) => Some(("notice", None)),
-        (_, false) if purpose != Purpose::Register => None,
-        _ => Some(("code", Some(&code))),
-    };
     // A code is stored whether or not it goes out (no account ever has an unknown number's code sent to it): the
     // same work, so that the time of the answer tells nothing either.
-    if message.is_none_or(|(kind, _)| kind == "code") {
+    if !notice {
         batch.push(db.stmt(
             "INSERT INTO otp_codes (state, mobile, purpose, code_hash, expires_at, asker, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -215,25 +212,25 @@ pub async fn send(
             ],
         )?);
     }
-    if let Some((kind, code)) = &message {
+    if notice || sends_code {
         // A code row gets a link code of its own too: it is the context its sealed code is bound to, like a
         // welcome's (the SMS carries no link; `/l/` only opens welcome links). A notice seals nothing.
-        let sealed = keys.seal_for_outbox(code.map_or("", String::as_str))?;
+        let sealed = keys.seal_for_outbox(if sends_code { &code } else { "" })?;
         batch.push(db.stmt(
             "INSERT INTO outbox (user_id, channel, kind, recipient, locale, link_code, credential)
              VALUES (?1, 'sms', ?2, ?3, ?4, ?5, ?6) RETURNING id",
             &[
                 found.id.map_or(wasm_bindgen::JsValue::NULL, int),
-                text(kind),
+                text(if notice { "notice" } else { "code" }),
                 text(mobile),
                 text(locale),
                 text(&sealed.link_code),
-                if code.is_some() { text(&sealed.sealed) } else { wasm_bindgen::JsValue::NULL },
+                if sends_code { text(&sealed.sealed) } else { wasm_bindgen::JsValue::NULL },
             ],
         )?);
     }
     let results = db.batch(batch).await?;
-    if message.is_some() {
+    if notice || sends_code {
         #[derive(Deserialize)]
         struct Id {
             id: i64,

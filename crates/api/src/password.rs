@@ -88,7 +88,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
     // (a stolen token cannot be used to guess the password without limit).
     let now = now_secs();
     let attempt = crate::lockout::count_attempt(db, caller.id, now, s).await?;
-    if attempt.locked || attempt.n > i64::from(s.lockout_max_failures) {
+    if attempt.refused(s) {
         crate::lockout::lock(db, caller.id, now, s).await?;
         return Err(mismatch());
     }
@@ -109,9 +109,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
         ));
     }
     if !ok {
-        if attempt.n >= i64::from(s.lockout_max_failures) {
-            crate::lockout::lock(db, caller.id, now, s).await?;
-        }
+        crate::lockout::failed(db, &attempt, now, s).await?;
         return Err(mismatch());
     }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;

@@ -243,7 +243,7 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
     // checks each row again, whatever the list says, so a list set by a higher administrator stays usable).
     let given = input.roles.is_some();
     let roles = checked_list("roles", input.roles, current.roles)?;
-    if let Some(r) = roles.iter().find(|r| given && !caller.may_grant(&r.to_ascii_uppercase(), tenant)) {
+    if let Some(r) = roles.iter().find(|r| given && !caller.may_grant(r, tenant)) {
         return Err(role_not_grantable(r));
     }
     let config = UploadConfig {

@@ -224,23 +224,21 @@ async fn try_deliver(
     // A notice carries no credential: it points at the login page.
     let secret = match (kind, keys, &row.credential, &row.link_code) {
         (Kind::Notice, ..) => String::new(),
-        (_, keys, credential, link_code) => match (keys, credential, link_code) {
-            (Some(k), Some(sealed), Some(link)) => match k.open_outbox(sealed, link) {
-                Ok(s) => s,
-                Err(_) => {
-                    give_up(db, id, "the credential does not open with OUTBOX_KEY").await?;
-                    return Ok(Next::Ack);
-                }
-            },
-            (None, _, _) => {
-                give_up(db, id, "OTP_PEPPER or OUTBOX_KEY is not configured").await?;
-                return Ok(Next::Ack);
-            }
-            _ => {
-                give_up(db, id, "the message has no credential to send").await?;
+        (_, Some(k), Some(sealed), Some(link)) => match k.open_outbox(sealed, link) {
+            Ok(s) => s,
+            Err(_) => {
+                give_up(db, id, "the credential does not open with OUTBOX_KEY").await?;
                 return Ok(Next::Ack);
             }
         },
+        (_, None, _, _) => {
+            give_up(db, id, "OTP_PEPPER or OUTBOX_KEY is not configured").await?;
+            return Ok(Next::Ack);
+        }
+        _ => {
+            give_up(db, id, "the message has no credential to send").await?;
+            return Ok(Next::Ack);
+        }
     };
     let link = match kind {
         Kind::Notice => format!("{}/login", provider::public_url(env)),

@@ -121,7 +121,9 @@ pub async fn upload(
     }
     let people = sheet::users(&upload.bytes, today, mobile);
     // Every row's roles are the caller's to grant here, whatever the tenant's configuration lists (a list
-    // written before this rule, or by a higher administrator, may offer more than this caller may give).
+    // written before this rule, or by a higher administrator, may offer more than this caller may give). A
+    // sheet repeats a few codes over many rows: each distinct one is checked once.
+    let mut codes = std::collections::BTreeSet::new();
     for p in &people {
         if p.roles.len() > auth::MAX_ROLES {
             return Err(ApiError::bad_request(
@@ -129,9 +131,10 @@ pub async fn upload(
                 format!("row {}: at most {} roles per person", p.row, auth::MAX_ROLES),
             ));
         }
-        if let Some(r) = p.roles.iter().find(|r| !caller.may_grant(&r.to_ascii_uppercase(), &tenant)) {
-            return Err(tenants::role_not_grantable(r));
-        }
+        codes.extend(p.roles.iter().map(String::as_str));
+    }
+    if let Some(r) = codes.into_iter().find(|r| !caller.may_grant(r, &tenant)) {
+        return Err(tenants::role_not_grantable(r));
     }
     let clashes = store::clashes(db, &tenant, user_type, &people).await?;
     if !clashes.is_empty() {

@@ -76,12 +76,10 @@ fn may_create(caller: &Caller, u: &UserInput) -> Result<(), ApiError> {
 /// Every role of the request is one the caller may grant (`Caller::may_grant`) at its tenant (a role without
 /// one takes the user's, `default_tenant`, when known; it is checked again once parsed).
 fn roles_grantable(caller: &Caller, roles: Option<&[RoleInput]>, default_tenant: Option<&str>) -> bool {
-    let trimmed =
-        |v: &Option<String>| v.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_ascii_uppercase);
     roles.unwrap_or_default().iter().all(|r| {
-        let tenant = r.tenant_id.as_deref().map(str::trim).filter(|t| !t.is_empty()).or(default_tenant);
-        match (trimmed(&r.code), tenant) {
-            (Some(code), Some(t)) => caller.may_grant(&code, t),
+        let tenant = model::non_blank(&r.tenant_id).or(default_tenant);
+        match (model::non_blank(&r.code), tenant) {
+            (Some(code), Some(t)) => caller.may_grant(code, t),
             (None, Some(t)) => caller.manages(t),
             _ => true,
         }

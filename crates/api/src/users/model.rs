@@ -216,7 +216,7 @@ fn describe(e: &FieldError) -> String {
     }
 }
 
-fn non_blank(v: &Option<String>) -> Option<&str> {
+pub fn non_blank(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(fields::trim).filter(|s| !s.is_empty())
 }
 
