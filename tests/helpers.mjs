@@ -125,7 +125,10 @@ export async function spawnApp(t, { vars = {}, queues } = {}) {
     async sqlFile(file) {
       await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file]);
     },
+    /** True once the test has ended and the Worker is stopped: a page still polling it may meet a closed port. */
+    stopped: false,
     stop() {
+      app.stopped = true;
       killGroup(child);
       running.delete(child);
       rmSync(persist, { recursive: true, force: true });

@@ -126,13 +126,14 @@ export async function rows(app, query) {
   const db = handles.get(app);
   if (!db) return app.sql(query);
   // A second handle on the same SQLite files finds them busy now and then while the Worker writes (miniflare
-  // answers "internal error"): a read is simply tried again, a few times.
+  // answers "internal error"): a read is simply tried again, for up to 15 s (a loaded machine's writes are slow).
+  const until = Date.now() + 15_000;
   for (let attempt = 1; ; attempt++) {
     try {
       return (await db.prepare(query).all()).results;
     } catch (e) {
-      if (attempt >= 10 || !/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
-      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      if (Date.now() > until || !/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
     }
   }
 }
