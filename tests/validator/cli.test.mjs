@@ -48,3 +48,19 @@ test('enrol gen writes the rows asked for, about the error rate asked for, and t
   assert.ok(bad > 40 && bad < 200, `${bad} rows with errors of 2000 at rate 0.05`);
   assert.equal(a.split('\r\n')[0], enrol(['template']).stdout.trimEnd());
 });
+
+test('enrol gen --full yes fills every cell but the password, and the file is clean', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'enrol-gen-'));
+  const csv = enrol(['gen', '--rows', '500', '--error-rate', '0', '--full', 'yes']).stdout;
+  writeFileSync(join(dir, 'full.csv'), csv);
+  const report = JSON.parse(enrol(['validate', join(dir, 'full.csv'), '--format', 'json']).stdout);
+  assert.deepEqual([report.rows, report.issues], [500, []]);
+  // A quoted cell may hold commas; the empty cells are what is between two commas outside quotes.
+  const blanks = new Set();
+  for (const line of csv.split('\r\n').slice(1, -1)) {
+    const cells = line.match(/("([^"]|"")*"|[^,]*)(,|$)/g).slice(0, 22).map((c) => c.replace(/,$/, ''));
+    cells.forEach((c, i) => { if (c === '') blanks.add(i); });
+  }
+  assert.deepEqual([...blanks], [5], 'only the password column is blank');
+  assert.equal(enrol(['gen', '--rows', '1', '--full', 'maybe']).status, 2);
+});

@@ -3,7 +3,8 @@
 //! Like real files: phone on every row in assorted spellings (`+91 98765-43210`), email on a third,
 //! userName on a fifth, about a tenth of rows with a quoted comma (a location or a list of values), about a
 //! tenth with Devanagari names, and optional fields left blank. With `--error-rate R`, about R of the rows get one mistake each, of the kinds
-//! administrators make.
+//! administrators make. With `--full yes` every column but `password` is filled (the storage benchmark's
+//! people: the most a row can weigh, while enrol still makes each person's one-time password).
 
 use crate::CliError;
 use enrol_core::schema::template_header;
@@ -51,11 +52,11 @@ const SUBJECTS: &[&str] = &["", "", "Mathematics", "Hindi", "Environmental Studi
 const GENDERS: &[&str] = &["Male", "Female", "female", "MALE", "Other", ""];
 
 pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
-    let (positional, pairs) = crate::flags(args, &["rows", "error-rate", "seed"])?;
+    let (positional, pairs) = crate::flags(args, &["rows", "error-rate", "seed", "full"])?;
     if let Some(extra) = positional.first() {
         return Err(CliError::Usage(format!("unexpected argument {extra}")));
     }
-    let (mut rows, mut rate, mut seed) = (None, 0.0, 42u64);
+    let (mut rows, mut rate, mut seed, mut full) = (None, 0.0, 42u64, false);
     for (flag, value) in pairs {
         let bad = || CliError::Usage(format!("--{flag} takes a number"));
         match flag {
@@ -66,22 +67,32 @@ pub fn run(args: &[String]) -> Result<ExitCode, CliError> {
                     .map_err(|_| bad())
                     .and_then(|r| if (0.0..=1.0).contains(&r) { Ok(r) } else { Err(bad()) })?
             }
+            "full" => {
+                full = match value {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(CliError::Usage("--full takes yes or no".into())),
+                }
+            }
             _ => seed = value.parse().map_err(|_| bad())?,
         }
     }
     let rows = rows.ok_or_else(|| CliError::Usage("--rows is required".into()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    write(&mut out, rows, rate, seed)
+    write(&mut out, rows, rate, seed, full)
         .and_then(|_| out.flush())
         .map_err(|e| CliError::Unreadable(format!("cannot write: {e}")))?;
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn write(out: &mut impl Write, rows: u64, rate: f64, seed: u64) -> std::io::Result<()> {
+pub fn write(out: &mut impl Write, rows: u64, rate: f64, seed: u64, full: bool) -> std::io::Result<()> {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     writeln!(out, "{}\r", template_header())?;
     for i in 0..rows {
         let mut cells = row(&mut rng, i);
+        if full {
+            fill(&mut rng, &mut cells, i);
+        }
         if rng.chance(rate) {
             spoil(&mut rng, &mut cells, i);
         }
@@ -148,6 +159,39 @@ fn row(rng: &mut Rng, i: u64) -> Vec<String> {
         if ext { "state-hrms".into() } else { String::new() },
         if ext { "pb".into() } else { String::new() },
     ]
+}
+
+/// Fills every blank cell of a valid row but `password` (index 5), with values the validator accepts.
+fn fill(rng: &mut Rng, cells: &mut [String], i: u64) {
+    let filled = |items: &[&str], rng: &mut Rng| loop {
+        let v = rng.pick(items);
+        if !v.is_empty() {
+            break v.to_string();
+        }
+    };
+    let values: [(usize, String); 16] = [
+        (1, filled(LAST, rng)),
+        (3, format!("user{i}@gp{}.example.in", i % 97)),
+        (4, format!("op.{i}")),
+        (6, "pb".into()),
+        (7, "TRUE".into()),
+        (8, "FALSE".into()),
+        (10, filled(POSITIONS, rng)),
+        (11, filled(GRADES, rng)),
+        (14, filled(GENDERS, rng)),
+        (15, filled(LANGUAGES, rng)),
+        (16, "Runs the pump house and keeps the meter register".into()),
+        (17, filled(SUBJECTS, rng)),
+        (18, format!("EXT-{i}")),
+        (19, format!(r#"[{{"id":"HR-{i}","idType":"hrms","provider":"pb","operation":"ADD"}}]"#)),
+        (20, "state-hrms".into()),
+        (21, "pb".into()),
+    ];
+    for (index, value) in values {
+        if cells[index].is_empty() {
+            cells[index] = value;
+        }
+    }
 }
 
 /// One mistake of the kinds people make.

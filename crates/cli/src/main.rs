@@ -16,7 +16,7 @@ const USAGE: &str = "usage:
   enrol validate FILE [--format json|text] [--locale en_IN|hi_IN] [--max-rows N] [--today DD-MM-YYYY]
         check an upload sheet; exit 0 clean (warnings allowed), 1 issues found, 2 file unreadable
   enrol template        print the sheet's header line
-  enrol gen --rows N [--error-rate R] [--seed S]
+  enrol gen --rows N [--error-rate R] [--seed S] [--full yes]
         write a realistic sheet of N rows to stdout; about R (0..1) of them with one mistake each
   enrol seed-sql --password PW [--user NAME] [--tenant ID --tenant-name NAME --state ID --state-name NAME]
         print SQL that creates the demo tenant and its SYSTEM administrator";
