@@ -4,8 +4,6 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare'; // wrangler's own local runtime, installed with it
 import { enrol, wrangler } from '../helpers.mjs';
@@ -36,30 +34,34 @@ const NO_LOGIN = ['sysOther', 'gpPbx'];
 const SYS_UUID = '00000000-0000-4000-8000-00000000ad01';
 const q = (s) => (s == null ? 'NULL' : `'${String(s).replaceAll("'", "''")}'`);
 
-let seedSql;
-/** The seed: `enrol seed-sql` for pb.demo under pb, then pb.other and the other users (made once per process). */
-function worldSql() {
-  if (seedSql) return seedSql;
+let seedStatements;
+/**
+ * The seed, one SQL statement each: `enrol seed-sql` for pb.demo under pb, then pb.other and the other users
+ * (made once per process).
+ */
+function worldStatements() {
+  if (seedStatements) return seedStatements;
   const base = enrol(['seed-sql', '--password', PASSWORD, '--tenant', 'pb.demo', '--tenant-name', 'Demo',
     '--state', 'pb', '--state-name', 'Punjab', '--user', USERS.sys.userName]);
   assert.equal(base.status, 0, base.stderr);
   const hash = base.stdout.match(/'(\$argon2id\$[^']+)'/)?.[1];
   assert.ok(hash, 'seed-sql prints an Argon2id hash');
-  const lines = [base.stdout, "INSERT INTO tenants (id, name, parent_id) VALUES ('pb.other', 'Other', 'pb'), ('pbx', 'Pbx', NULL);"];
+  // seed-sql writes one statement a line.
+  const statements = [...base.stdout.split('\n').filter((l) => l.trim()),
+    "INSERT INTO tenants (id, name, parent_id) VALUES ('pb.other', 'Other', 'pb'), ('pbx', 'Pbx', NULL);"];
   let n = 1;
   for (const [key, u] of Object.entries(USERS)) {
     u.uuid = key === 'sys' ? SYS_UUID : `00000000-0000-4000-8000-0000000000${String(++n).padStart(2, '0')}`;
     if (key === 'sys') continue;
-    lines.push(`INSERT INTO users (uuid, tenant_id, user_name, type, name, mobile_number, password_hash) VALUES
+    statements.push(`INSERT INTO users (uuid, tenant_id, user_name, type, name, mobile_number, password_hash) VALUES
       (${q(u.uuid)}, ${q(u.tenantId)}, ${q(u.userName)}, ${q(u.type)}, ${q(`Test ${key}`)}, ${q(u.mobile)}, ${q(hash)});`);
     for (const r of u.roles) {
-      lines.push(`INSERT INTO user_roles (user_id, code, tenant_id, name) SELECT id, ${q(r)}, tenant_id, ${q(r)}
+      statements.push(`INSERT INTO user_roles (user_id, code, tenant_id, name) SELECT id, ${q(r)}, tenant_id, ${q(r)}
         FROM users WHERE uuid = ${q(u.uuid)};`);
     }
   }
-  seedSql = join(mkdtempSync(join(tmpdir(), 'enrol-world-')), 'world.sql');
-  writeFileSync(seedSql, lines.join('\n'));
-  return seedSql;
+  seedStatements = statements;
+  return seedStatements;
 }
 
 /** Answer of a call: status, parsed JSON body (or null), headers. */
@@ -143,8 +145,10 @@ export async function rows(app, query) {
  * logs in the given keys (default: all but NO_LOGIN). Returns { tokens: {key: accessToken}, ids: {key: id} }.
  */
 export async function seedWorld(t, app, keys = Object.keys(USERS).filter((k) => !NO_LOGIN.includes(k))) {
-  await app.sqlFile(worldSql());
+  // Through the kept handle, in one transaction: a `wrangler d1 execute` would cost a process start per test.
   await openD1(t, app);
+  const db = handles.get(app);
+  await db.batch(worldStatements().map((statement) => db.prepare(statement)));
   const tokens = {};
   for (const k of keys) tokens[k] = await tokenOf(app, k);
   const ids = {};
