@@ -127,7 +127,10 @@ test('passwordreset for an unknown number answers exactly as for a known one (st
   const median = (xs) => xs.map((x) => x.ms).sort((a, b) => a - b)[xs.length >> 1];
   const diff = Math.abs(median(known) - median(unknown));
   t.diagnostic(`median known ${median(known).toFixed(1)} ms, unknown ${median(unknown).toFixed(1)} ms`);
-  assert.ok(diff < 15, `the answers take the same time: medians differ by ${diff.toFixed(1)} ms`);
+  // What this guards against is work done for one kind only (a hash, a send: tens of milliseconds or more, every
+  // time); a loaded machine's noise moves both medians, so the bound grows with them.
+  const bound = Math.max(15, 0.25 * Math.min(median(known), median(unknown)));
+  assert.ok(diff < bound, `the answers take the same time: medians differ by ${diff.toFixed(1)} ms (at most ${bound.toFixed(1)})`);
   assert.deepEqual(await rows(app, "SELECT * FROM outbox WHERE recipient = '9876599999'"), [], 'nothing is sent to an unknown number');
   // nologin/_update for the unknown number answers as a wrong code does.
   assertOtpError(await resetPassword(app, '9876599999', '123456', NEW_PASSWORD), 400, ['OTP.VALIDATION_UNSUCCESSFUL', 'OTP.WRONG']);
