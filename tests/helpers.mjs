@@ -99,12 +99,17 @@ export async function spawnApp(t, { vars = {}, queues } = {}) {
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   let log = '';
+  let ready = false;
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`wrangler dev did not start in 60 s:\n${log}`)), 60_000);
     const onData = (chunk) => {
       log += chunk;
+      // The log is kept for failures' messages, its last 2 MiB; once started it is no longer searched (a long
+      // run's log searched on every chunk took a core).
+      if (log.length > 4 << 20) log = log.slice(-(2 << 20));
+      if (ready) return;
       const m = log.match(/Ready on (http:\/\/[^\s]+)/);
-      if (m) { clearTimeout(timer); resolve(m[1].replace('localhost', '127.0.0.1')); }
+      if (m) { ready = true; clearTimeout(timer); resolve(m[1].replace('localhost', '127.0.0.1')); }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
