@@ -13,4 +13,9 @@ export CLOUDFLARE_CF_FETCH_ENABLED=false
 # Local state (the run command's D1, the demo password) lives here, out of git.
 STATE="$ROOT/.enrol"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Each step is stamped with the time since the first script of this command started (where CI's minutes go).
+export ENROL_T0=${ENROL_T0:-$(date +%s)}
+say() {
+  local t=$(($(date +%s) - ENROL_T0))
+  printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((t / 60)) $((t % 60)) "$*" >&2
+}

@@ -30,3 +30,4 @@ cargo test --quiet -p enrol-api --lib
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts
 node --test --test-concurrency=2 --test-reporter=spec tests/
+say "every test passed"
