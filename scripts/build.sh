@@ -15,13 +15,16 @@ up_to_date() {
 WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
 if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo; then
   say "building the browser validator (wasm, with SIMD and plain)"
+  # RUSTFLAGS set in the environment replaces the config's; a target directory of its own keeps both cached,
+  # and lets the plain build run beside the other: each one's link-time optimisation is a single thread.
+  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
+    -p enrol-validator --target-dir target/plain &
+  plain=$!
   cargo build --quiet --release --target wasm32-unknown-unknown -p enrol-validator
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" --enable-simd www/pkg/enrol_validator_bg.wasm -o www/pkg/enrol_validator_bg.wasm
-  # RUSTFLAGS set in the environment replaces the config's; a target directory of its own keeps both cached.
-  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
-    -p enrol-validator --target-dir target/plain
+  wait "$plain"
   wasm-bindgen --target web --no-typescript --out-dir www/pkg/plain \
     target/plain/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/plain/enrol_validator_bg.wasm -o www/pkg/plain/enrol_validator_bg.wasm
@@ -36,6 +39,15 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
   rm www/pkg/plain/enrol_validator.js
 fi
 
+# The enrol command builds beside the Worker: cargo lets one of them wait for the other's compile, and the
+# native compile then runs while the Worker's wasm goes through wasm-bindgen, wasm-opt and esbuild.
+cli=
+if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/cli Cargo.toml Cargo.lock; then
+  say "building the enrol command"
+  cargo build --quiet --release -p enrol-cli &
+  cli=$!
+fi
+
 if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/common-passwords crates/password crates/api/src \
     crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo scripts/worker-build; then
   # What `worker-build --release` 0.8.7 does, byte for byte, without compiling worker-build (scripts/worker-build/).
@@ -45,8 +57,4 @@ if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/common-passw
     exit 1
   }
 fi
-
-if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/cli Cargo.toml Cargo.lock; then
-  say "building the enrol command"
-  cargo build --quiet --release -p enrol-cli
-fi
+[ -z "$cli" ] || wait "$cli"
