@@ -21,6 +21,7 @@ pub mod reader;
 pub mod schema;
 pub mod seen;
 pub mod sheet;
+pub mod text;
 pub mod validate;
 pub mod words;
 
