@@ -16,6 +16,7 @@ pub mod date;
 pub mod fields;
 pub mod issue;
 pub mod json;
+pub mod mapping;
 pub mod messages;
 pub mod reader;
 pub mod schema;

@@ -9,7 +9,8 @@
 //!   are a Windows-1252 character, the file is Windows-1252 from there on (`windows_1252_from`, for a
 //!   warning). Only the first non-ASCII bytes decide, so a UTF-8 file with one broken cell keeps its
 //!   `invalid_utf8` issue, and nothing before the switch can read differently (it was all ASCII);
-//! - the separator is a tab when the first line holds a tab and no comma, else a comma.
+//! - the separator is a tab when the head holds more tabs than commas (a title row above a tab-separated
+//!   header must not decide), else a comma.
 //!
 //! Binary files (xlsx/ods are zip files, xls an OLE file, anything with a NUL byte in its head) are said
 //! to be so and not read. Only the first `SNIFF_BYTES` decide, however the input is chunked.
@@ -184,7 +185,7 @@ impl TextReader {
             let mut out = std::mem::take(&mut self.out);
             out.clear();
             self.utf16(&head[2..], &mut out);
-            self.start(first_line_is_tab_separated(&out));
+            self.start(is_tab_separated(&out));
             self.reader.push(&out, on_record);
             self.out = out;
             return;
@@ -193,7 +194,7 @@ impl TextReader {
             self.kind = Some(Kind::Binary);
             return;
         }
-        self.start(first_line_is_tab_separated(sniffed));
+        self.start(is_tab_separated(sniffed));
         self.feed(&head, on_record);
     }
 
@@ -346,10 +347,27 @@ fn looks_binary(head: &[u8]) -> bool {
         || head.contains(&0)
 }
 
-/// Excel's tab-separated text: the first line has a tab and no comma.
-fn first_line_is_tab_separated(head: &[u8]) -> bool {
-    let line = head.split(|&b| b == b'\n' || b == b'\r').find(|l| !l.is_empty()).unwrap_or_default();
-    line.contains(&b'\t') && !line.contains(&b',')
+/// Excel's tab-separated text: more tabs than commas in the head (cells may hold commas, rarely tabs).
+fn is_tab_separated(head: &[u8]) -> bool {
+    let count = |c: u8| head.iter().filter(|&&b| b == c).count();
+    count(b'\t') > count(b',')
+}
+
+/// Appends one cell to a CSV record, quoted (and its quotes doubled) when it holds a comma, a quote or a
+/// line break: what `RecordReader` reads back as the same cell.
+pub fn write_cell(out: &mut Vec<u8>, cell: &[u8]) {
+    if cell.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in cell {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(cell);
+    }
 }
 
 /// The bytes Windows-1252 leaves undefined: a file holding one of them first is not Windows-1252.
