@@ -36,6 +36,17 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
   rm www/pkg/plain/enrol_validator.js
 fi
 
+# The spreadsheet reader (crates/sheet): the page loads it only when a spreadsheet is chosen. One build without
+# SIMD (it runs in every browser; its time goes to unzipping and XML), optimised for size with wasm-opt -Oz.
+if ! up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock; then
+  say "building the spreadsheet reader (wasm)"
+  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
+    -p enrol-sheet --target-dir target/plain
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet \
+    target/plain/wasm32-unknown-unknown/release/enrol_sheet.wasm
+  wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
+fi
+
 if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/common-passwords crates/password crates/api/src \
     crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo scripts/worker-build; then
   # What `worker-build --release` 0.8.7 does, byte for byte, without compiling worker-build (scripts/worker-build/).
