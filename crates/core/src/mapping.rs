@@ -314,24 +314,39 @@ impl Proposal {
             }
             out.push_str(&format!(",\"sunbird\":{}}}", c.sunbird));
         }
-        out.push_str("],\"missing\":[");
-        for (i, m) in self.missing().iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json::write_str(&mut out, m);
-        }
-        out.push_str("],\"duplicates\":[");
-        for (i, (f, cols)) in self.duplicates().iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            let cols: Vec<String> = cols.iter().map(usize::to_string).collect();
-            out.push_str(&format!("{{\"field\":\"{}\",\"columns\":[{}]}}", f.name(), cols.join(",")));
-        }
-        out.push_str("]}");
+        out.push_str("],");
+        write_problems(&mut out, &self.columns.iter().map(|c| c.field.map(|f| f.0)).collect::<Vec<_>>());
+        out.push('}');
         out
     }
+}
+
+/// `{"missing":[…],"duplicates":[{"field","columns"}]}` of a mapping (one entry per heading): what the page
+/// says again each time the administrator changes a column.
+pub fn problems_json(fields: &[Option<Column>]) -> String {
+    let mut out = String::from("{");
+    write_problems(&mut out, fields);
+    out.push('}');
+    out
+}
+
+fn write_problems(out: &mut String, fields: &[Option<Column>]) {
+    out.push_str("\"missing\":[");
+    for (i, m) in missing(fields).iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::write_str(out, m);
+    }
+    out.push_str("],\"duplicates\":[");
+    for (i, (f, cols)) in duplicates(fields).iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let cols: Vec<String> = cols.iter().map(usize::to_string).collect();
+        out.push_str(&format!("{{\"field\":\"{}\",\"columns\":[{}]}}", f.name(), cols.join(",")));
+    }
+    out.push(']');
 }
 
 fn duplicates(fields: &[Option<Column>]) -> Vec<(Column, Vec<usize>)> {
@@ -499,5 +514,7 @@ mod tests {
             "firstName,phone,\r\n\"Asha, K\",9876543210,\"said \"\"hi\"\"\"\r\n"
         );
         assert!(parse_fields("firstName,nope").is_err());
+        let problems = problems_json(&parse_fields(",phone,phone").unwrap());
+        assert_eq!(problems, r#"{"missing":["firstName"],"duplicates":[{"field":"phone","columns":[1,2]}]}"#);
     }
 }

@@ -126,3 +126,16 @@ pub fn remap(bytes: &[u8], header_record: u32, fields: &str) -> Result<Vec<u8>, 
     let fields = enrol_core::mapping::parse_fields(fields).map_err(|e| JsError::new(&e))?;
     Ok(enrol_core::mapping::remap(bytes, header_record as usize, &fields))
 }
+
+/// `{"missing":[…],"duplicates":[…]}` of a mapping written as for `remap`: said again at each change.
+#[wasm_bindgen(js_name = mappingProblems)]
+pub fn mapping_problems(fields: &str) -> Result<String, JsError> {
+    let fields = enrol_core::mapping::parse_fields(fields).map_err(|e| JsError::new(&e))?;
+    Ok(enrol_core::mapping::problems_json(&fields))
+}
+
+/// Every column the sheet knows, newline-separated, in the template's order: the choices of a mapping.
+#[wasm_bindgen(js_name = fieldNames)]
+pub fn field_names() -> String {
+    enrol_core::Column::ALL.map(enrol_core::Column::name).join("\n")
+}
