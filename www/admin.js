@@ -269,7 +269,8 @@ function textRow(cells, className, labels) {
 }
 
 function issueRow(i, labels) {
-  const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
+  // A sheet's issue is named at the administrator's own place (sheet.js), the others by enrol's column.
+  const column = sheets.place(i, current?.file) ?? i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
   return textRow([i.row ?? '', i.line ?? '', column, i.value ?? '', i.message], i.severity, labels);
 }
 

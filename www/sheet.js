@@ -68,6 +68,7 @@ export function sheetStep({ locale, today, ready, status }) {
   let file = null; // the chosen file
   let shown = null; // the last proposal message, with the administrator's choices in `choice`
   let sheets = null; // { sheets, proposed } of a workbook
+  let made = null; // { file, shown, sheet }: the CSV made from a sheet, and what it was made from
   const t = () => TEXT[locale()];
 
   function start() {
@@ -97,7 +98,9 @@ export function sheetStep({ locale, today, ready, status }) {
       showProblems(data);
     } else if (data.type === 'remapped') {
       const name = file.name.replace(/\.[^.]*$/, '') + '.csv';
-      ready(new File([data.csv], name, { type: 'text/csv' }));
+      const csv = new File([data.csv], name, { type: 'text/csv' });
+      made = shown.kind === 'sheet' ? { file: csv, shown, sheet: sheets?.sheets[shown.index]?.name ?? '' } : null;
+      ready(csv);
     } else if (data.type === 'error') {
       if (data.request === 'open' && !SPREADSHEET.test(file.name)) {
         // Not a workbook after all (a zip renamed .csv): the check says what it is.
@@ -208,6 +211,19 @@ export function sheetStep({ locale, today, ready, status }) {
   $('mapping-apply').addEventListener('click', apply);
 
   return {
+    /**
+     * Where an issue of `checked` is in the administrator's own sheet ("Staff, row 7, column C ‘Mobile No.’"),
+     * when `checked` is the CSV made from a sheet; null otherwise, and for an issue of the whole file.
+     */
+    place(issue, checked) {
+      if (!made || made.file !== checked || issue.row == null) return null;
+      const m = made.shown;
+      const row = m.rows[m.proposal.headerRecord + issue.row];
+      const at = issue.column == null ? -1 : m.choice.indexOf(issue.column);
+      if (row == null) return null;
+      if (at < 0) return t().place(made.sheet, row, '', '').replace(/, [^,]*$/, '');
+      return t().place(made.sheet, row, letter((m.firstColumn ?? 0) + m.proposal.columns[at].index), m.proposal.columns[at].heading);
+    },
     /** A file was chosen or dropped. */
     choose(chosen) {
       file = chosen;

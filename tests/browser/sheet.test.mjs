@@ -80,7 +80,8 @@ test('a workbook: the sheet and the mapping are proposed, cells are named by the
   await waitChecked(page, 'office_staff_list.csv');
   assert.equal(await page.locator('[data-testid=errors]').textContent(), '2');
   const issues = (await tableRows(page)).map((r) => r.slice(0, 3));
-  assert.deepEqual(issues, [['3', '4', 'phone'], ['4', '5', 'phone']], 'the short phone and the #N/A');
+  assert.deepEqual(issues, [['3', '4', 'Staff, row 6, column C ‘Mobile No.’'], ['4', '5', 'Staff, row 7, column C ‘Mobile No.’']],
+    'the short phone and the #N/A, named where they are in the sheet');
 });
 
 test('two headings on the phone: one is left out, and the sheet is uploaded as the CSV the page checked', async (t) => {
