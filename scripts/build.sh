@@ -39,6 +39,17 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
   rm www/pkg/plain/enrol_validator.js
 fi
 
+# The spreadsheet reader (crates/sheet): the page loads it only when a spreadsheet is chosen. One build without
+# SIMD (it runs in every browser; its time goes to unzipping and XML), optimised for size with wasm-opt -Oz.
+if ! up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock; then
+  say "building the spreadsheet reader (wasm)"
+  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
+    -p enrol-sheet --target-dir target/plain
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet \
+    target/plain/wasm32-unknown-unknown/release/enrol_sheet.wasm
+  wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
+fi
+
 # The enrol command builds beside the Worker: cargo lets one of them wait for the other's compile, and the
 # native compile then runs while the Worker's wasm goes through wasm-bindgen, wasm-opt and esbuild.
 cli=

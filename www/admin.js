@@ -7,6 +7,7 @@
 // (an expired or revoked token) brings the sign-in form back and keeps the chosen file and its check.
 
 import { csvBlob } from '/csv.js';
+import { sheetStep } from '/sheet.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOW_AT_MOST = 1000;
@@ -268,7 +269,8 @@ function textRow(cells, className, labels) {
 }
 
 function issueRow(i, labels) {
-  const column = i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
+  // A sheet's issue is named at the administrator's own place (sheet.js), the others by enrol's column.
+  const column = sheets.place(i, current?.file) ?? i.column ?? (i.row == null ? t().fileLevel : t().wholeRow);
   return textRow([i.row ?? '', i.line ?? '', column, i.value ?? '', i.message], i.severity, labels);
 }
 
@@ -726,6 +728,7 @@ $('locale').addEventListener('change', async (e) => {
   showRules();
   updateUpload();
   if (current) check(current.file); // the messages come from Rust, in the chosen language
+  sheets.relabel();
   if (outcome) renderOutcome(); // its labels now, the server's messages below
   try {
     if (outcome && session) showOutcome(await fetchStatus(outcome.processId)); // the server's messages too
@@ -735,9 +738,13 @@ $('locale').addEventListener('change', async (e) => {
   }
 });
 
+// A workbook, or headings of the office's own, go through the mapping step first (sheet.js); a CSV under the
+// template's headings goes straight to the check.
+const sheets = sheetStep({ locale: () => locale, today, ready: check, status: (text) => { $('status').textContent = text; } });
+
 $('file').addEventListener('change', (e) => {
   const file = e.target.files[0];
-  if (file) check(file);
+  if (file) sheets.choose(file);
 });
 
 const drop = $('drop');
@@ -747,7 +754,7 @@ drop.addEventListener('drop', (e) => {
   e.preventDefault();
   drop.classList.remove('over');
   const file = e.dataTransfer.files[0];
-  if (file) check(file);
+  if (file) sheets.choose(file);
 });
 
 applyLanguage();

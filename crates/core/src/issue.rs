@@ -88,6 +88,7 @@ codes! {
     FormulaLike = "formula_like", Warning;
     PasswordInFile = "password_in_file", Warning;
     IgnoredColumn = "ignored_column", Warning;
+    Windows1252 = "windows_1252", Warning;
 }
 
 /// One problem found in the file.

@@ -16,11 +16,13 @@ pub mod date;
 pub mod fields;
 pub mod issue;
 pub mod json;
+pub mod mapping;
 pub mod messages;
 pub mod reader;
 pub mod schema;
 pub mod seen;
 pub mod sheet;
+pub mod text;
 pub mod validate;
 pub mod words;
 

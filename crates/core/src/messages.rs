@@ -92,6 +92,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
                 "A password in the file is readable by anyone who gets the file; leaving it blank sends a one-time password by SMS instead."
             }
             IgnoredColumn => "\"{value}\" is a Sunbird column that enrol does not use: its cells are ignored.",
+            Windows1252 => {
+                "From this line on the file is not UTF-8: it was read as Windows-1252 (Excel's \"CSV (Comma delimited)\"). Check that names read correctly; Hindi names need \"CSV UTF-8\"."
+            }
         },
         Locale::HiIn => match code {
             EmptyFile => "फ़ाइल खाली है। एक शीर्षक पंक्ति और हर व्यक्ति के लिए एक पंक्ति जोड़ें।",
@@ -149,6 +152,9 @@ fn template(code: Code, locale: Locale) -> &'static str {
                 "फ़ाइल में लिखा पासवर्ड फ़ाइल पाने वाला कोई भी पढ़ सकता है; खाली छोड़ने पर SMS से एक बार का पासवर्ड भेजा जाता है।"
             }
             IgnoredColumn => "\"{value}\" Sunbird का कॉलम है जिसे enrol उपयोग नहीं करता: इसके सेल अनदेखे किए जाते हैं।",
+            Windows1252 => {
+                "इस पंक्ति से फ़ाइल UTF-8 में नहीं है: इसे Windows-1252 (Excel का \"CSV (Comma delimited)\") मानकर पढ़ा गया। जाँच लें कि नाम सही पढ़े गए हैं; हिंदी नामों के लिए \"CSV UTF-8\" चुनें।"
+            }
         },
     }
 }

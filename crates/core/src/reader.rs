@@ -7,6 +7,10 @@
 //!
 //! Line numbers are 1-based physical lines: `\n`, `\r\n` and a lone `\r` each end one line, inside quoted
 //! cells too. A UTF-8 byte-order mark at the very start of the input is skipped.
+//!
+//! The separator is a const parameter `D`: `,` for CSV, tab for the "Unicode Text" and "Text (Tab
+//! delimited)" files Excel writes (same quoting rules). Each reader is compiled for its separator, so the
+//! comma's hot path is what it was. `text::TextReader` picks one from the file's head.
 
 use crate::words::{HI, LO};
 
@@ -37,6 +41,8 @@ pub struct Record<'a> {
     pub ascii: bool,
     buf: &'a [u8],
     ends: &'a [usize],
+    /// The separator (`,` or tab).
+    delimiter: u8,
     /// Bytes between one field's end and the next one's start in `buf`: 0 when fields were copied back to
     /// back, 1 when the record is read in place (the comma is still there).
     sep: usize,
@@ -88,14 +94,15 @@ impl<'a> Record<'a> {
 
     /// Every field is empty or ASCII blanks: a spreadsheet's empty row (`,,,,`), skipped by callers.
     pub fn is_blank(&self) -> bool {
-        let blank = |b: &u8| b.is_ascii_whitespace() || (self.sep == 1 && *b == b',');
+        let blank = |b: &u8| b.is_ascii_whitespace() || (self.sep == 1 && *b == self.delimiter);
         // Nearly every record shows it is not blank at its first byte.
         self.buf.first().is_none_or(blank) && self.buf.iter().all(blank)
     }
 }
 
+/// A reader of records separated by `D` (`,` by default; see the module's comment).
 #[derive(Debug)]
-pub struct RecordReader {
+pub struct RecordReader<const D: u8 = b','> {
     state: State,
     buf: Vec<u8>,
     ends: Vec<usize>,
@@ -108,13 +115,13 @@ pub struct RecordReader {
     bom_seen: Option<usize>,
 }
 
-impl Default for RecordReader {
+impl<const D: u8> Default for RecordReader<D> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl RecordReader {
+impl<const D: u8> RecordReader<D> {
     pub fn new() -> Self {
         Self {
             state: State::RecordStart,
@@ -182,6 +189,7 @@ impl RecordReader {
             ascii: false,
             buf: &self.buf,
             ends: &self.ends,
+            delimiter: D,
             sep: 0,
         });
         self.buf.clear();
@@ -204,7 +212,7 @@ impl RecordReader {
             match self.state {
                 State::Unquoted => {
                     // Fast path: copy the run of ordinary bytes in one go.
-                    let run = find_special::<true>(&input[i..]);
+                    let run = find_special::<D, true>(&input[i..]);
                     if run > 0 {
                         self.buf.extend_from_slice(&input[i..i + run]);
                         self.last_cr = false;
@@ -214,7 +222,7 @@ impl RecordReader {
                     let b = input[i];
                     i += 1;
                     match b {
-                        b',' => {
+                        _ if b == D => {
                             self.ends.push(self.buf.len());
                             self.state = State::FieldStart;
                             self.last_cr = false;
@@ -267,7 +275,7 @@ impl RecordReader {
                     self.last_cr = false;
                     match b {
                         b'"' => self.state = State::Quoted,
-                        b',' => self.ends.push(self.buf.len()),
+                        _ if b == D => self.ends.push(self.buf.len()),
                         b'\n' | b'\r' => self.end_record(b, on_record),
                         _ => {
                             self.buf.push(b);
@@ -284,7 +292,7 @@ impl RecordReader {
                             self.state = State::Quoted;
                             self.last_cr = false;
                         }
-                        b',' => {
+                        _ if b == D => {
                             self.ends.push(self.buf.len());
                             self.state = State::FieldStart;
                             self.last_cr = false;
@@ -318,11 +326,11 @@ impl RecordReader {
         {
             let mut blocks = input.chunks_exact(16);
             for block in &mut blocks {
-                let (mut m, top) = simd::specials16(block);
+                let (mut m, top) = simd::specials16::<D>(block);
                 while m != 0 {
                     let i = at + m.trailing_zeros() as usize;
                     match input[i] {
-                        b',' => self.ends.push(i),
+                        b if b == D => self.ends.push(i),
                         b @ (b'\n' | b'\r') => {
                             let before = top & ((1u32 << (i - at)) - 1);
                             let seen = seen | if before == 0 { 0 } else { HI };
@@ -344,12 +352,12 @@ impl RecordReader {
         let mut words = input[at..].chunks_exact(8);
         for word in &mut words {
             let w = word.try_into().map(u64::from_le_bytes).unwrap_or(0);
-            let mut m = specials::<true>(w);
+            let mut m = specials::<D, true>(w);
             while m != 0 {
                 // The mask may mark a byte above a true one that is none of these: the match skips it.
                 let i = at + (m.trailing_zeros() / 8) as usize;
                 match input[i] {
-                    b',' => self.ends.push(i),
+                    b if b == D => self.ends.push(i),
                     b @ (b'\n' | b'\r') => {
                         // Only the bytes of this word before the line break are the record's.
                         let before = u64::MAX.checked_shr(64 - 8 * (i - at) as u32).unwrap_or(0);
@@ -368,7 +376,7 @@ impl RecordReader {
         }
         for (k, &b) in words.remainder().iter().enumerate() {
             match b {
-                b',' => self.ends.push(at + k),
+                _ if b == D => self.ends.push(at + k),
                 b'\n' | b'\r' => return self.emit_in_place(input, at + k, b, seen, on_record),
                 b'"' => break,
                 _ => seen |= u64::from(b),
@@ -396,6 +404,7 @@ impl RecordReader {
             ascii: seen & HI == 0,
             buf: &input[..end],
             ends: &self.ends,
+            delimiter: D,
             sep: 1,
         });
         self.ends.clear();
@@ -415,50 +424,50 @@ impl RecordReader {
 mod simd {
     use core::arch::wasm32::{i8x16_bitmask, i8x16_eq, u8x16_splat, v128, v128_load, v128_or};
 
-    /// Of 16 bytes: bit k set when byte k is `,` `"` `\r` or `\n`, and bit k set when byte k is not ASCII.
+    /// Of 16 bytes: bit k set when byte k is `D` `"` `\r` or `\n`, and bit k set when byte k is not ASCII.
     #[inline(always)]
-    pub fn specials16(block: &[u8]) -> (u32, u32) {
+    pub fn specials16<const D: u8>(block: &[u8]) -> (u32, u32) {
         debug_assert_eq!(block.len(), 16);
         // SAFETY: `block` holds 16 readable bytes (callers pass `chunks_exact(16)`), and v128_load reads
         // exactly 16 bytes with no alignment requirement.
         let v = unsafe { v128_load(block.as_ptr().cast::<v128>()) };
         let m = v128_or(
-            v128_or(i8x16_eq(v, u8x16_splat(b',')), i8x16_eq(v, u8x16_splat(b'"'))),
+            v128_or(i8x16_eq(v, u8x16_splat(D)), i8x16_eq(v, u8x16_splat(b'"'))),
             v128_or(i8x16_eq(v, u8x16_splat(b'\n')), i8x16_eq(v, u8x16_splat(b'\r'))),
         );
         (u32::from(i8x16_bitmask(m)), u32::from(i8x16_bitmask(v)))
     }
 }
 
-/// A mask with the top bit set in each byte of `w` that is `"`, `\r`, `\n` or (with `COMMA`) `,` (SWAR: a
+/// A mask with the top bit set in each byte of `w` that is `"`, `\r`, `\n` or (with `SEP`) `D` (SWAR: a
 /// zero byte in `w ^ splat(c)` marks a `c`). The lowest marked byte is exact; a byte above a marked one may
 /// be marked wrongly (a borrow), so callers that look past the lowest check the byte.
 #[inline(always)]
-fn specials<const COMMA: bool>(w: u64) -> u64 {
+fn specials<const D: u8, const SEP: bool>(w: u64) -> u64 {
     let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     let mut m =
         zero(w ^ (LO * u64::from(b'"'))) | zero(w ^ (LO * u64::from(b'\n'))) | zero(w ^ (LO * u64::from(b'\r')));
-    if COMMA {
-        m |= zero(w ^ (LO * u64::from(b',')));
+    if SEP {
+        m |= zero(w ^ (LO * u64::from(D)));
     }
     m
 }
 
-/// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (outside quotes) `,`;
-/// or `hay.len()`. Eight bytes at a time (see `specials`).
+/// Index of the first byte that can end a run of field text: `"`, `\r`, `\n`, and (with `SEP`) the
+/// separator `D`; or `hay.len()`. Eight bytes at a time (see `specials`).
 #[inline(always)]
-fn find_special<const COMMA: bool>(hay: &[u8]) -> usize {
+fn find_special<const D: u8, const SEP: bool>(hay: &[u8]) -> usize {
     let mut words = hay.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut words {
-        let m = specials::<COMMA>(chunk.try_into().map(u64::from_le_bytes).unwrap_or(0));
+        let m = specials::<D, SEP>(chunk.try_into().map(u64::from_le_bytes).unwrap_or(0));
         if m != 0 {
             return at + (m.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
     let tail = words.remainder();
-    at + tail.iter().position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (COMMA && b == b',')).unwrap_or(tail.len())
+    at + tail.iter().position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (SEP && b == D)).unwrap_or(tail.len())
 }
 
 #[cfg(test)]
@@ -474,7 +483,7 @@ mod tests {
     }
 
     fn read_chunks(chunks: &[&[u8]]) -> Vec<Rec> {
-        let mut r = RecordReader::new();
+        let mut r = RecordReader::<b','>::new();
         let mut out = Vec::new();
         let mut sink = |rec: &Record<'_>| {
             out.push(Rec {
@@ -556,8 +565,8 @@ mod tests {
                         .position(|&b| b == b'"' || b == b'\n' || b == b'\r' || (comma && b == b','))
                         .unwrap_or(h.len())
                 };
-                assert_eq!(find_special::<true>(h), plain(true), "{start}..{end}");
-                assert_eq!(find_special::<false>(h), plain(false), "{start}..{end}");
+                assert_eq!(find_special::<b',', true>(h), plain(true), "{start}..{end}");
+                assert_eq!(find_special::<b',', false>(h), plain(false), "{start}..{end}");
             }
         }
     }
@@ -566,7 +575,7 @@ mod tests {
     fn ascii_is_said_only_of_ascii_records_however_split() {
         let input = "name,x\nअनिल,1\nplain,2\nsome longer plain text,more,cells\nend,é\nlast,ok\n".as_bytes();
         for i in 0..=input.len() {
-            let mut r = RecordReader::new();
+            let mut r = RecordReader::<b','>::new();
             let mut said = Vec::new();
             let mut sink = |rec: &Record<'_>| {
                 assert!(!rec.ascii || rec.bytes().is_ascii(), "split at {i}: said ASCII of {:?}", rec.bytes());
@@ -585,7 +594,7 @@ mod tests {
     type Seen = (u64, Vec<Vec<u8>>, bool, bool, bool);
 
     fn seen(chunks: &[&[u8]]) -> Vec<Seen> {
-        let mut r = RecordReader::new();
+        let mut r = RecordReader::<b','>::new();
         let mut out = Vec::new();
         let mut sink = |rec: &Record<'_>| {
             assert!(!rec.ascii || rec.bytes().is_ascii(), "said ASCII of {:?}", rec.bytes());
@@ -622,7 +631,7 @@ mod tests {
     #[test]
     fn blank_records() {
         let mut blank = Vec::new();
-        let mut r = RecordReader::new();
+        let mut r = RecordReader::<b','>::new();
         let mut sink = |rec: &Record<'_>| blank.push(rec.is_blank());
         r.push(b",,\n , \nx,\n", &mut sink);
         r.finish(&mut sink);

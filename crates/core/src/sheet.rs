@@ -8,8 +8,9 @@
 
 use crate::date::Date;
 use crate::fields::{self, Dob, Email, Gender, MobileRule, Password, PersonName, Phone, UserName};
-use crate::reader::{Record, RecordReader};
+use crate::reader::Record;
 use crate::schema::Column;
+use crate::text::TextReader;
 
 /// One person of the sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -79,7 +80,8 @@ impl SheetUser {
 
 /// The people of a clean sheet, in row order. `today` is the validator's (dates of birth after it are left out).
 pub fn users(bytes: &[u8], today: Date, mobile: MobileRule) -> Vec<SheetUser> {
-    let mut reader = RecordReader::new();
+    // The same text flavours as the validator read (Windows-1252, UTF-16, tabs).
+    let mut reader = TextReader::new();
     let mut state = State { header: None, rows: 0, users: Vec::new(), today, mobile };
     let mut on = |r: &Record<'_>| state.record(r);
     reader.push(bytes, &mut on);

@@ -11,12 +11,10 @@ use crate::fields::{self, CountryCode, Dob, Email, FieldError, Gender, Password,
 use crate::issue::{Code, Issue, Severity, shorten};
 use crate::json;
 use crate::messages::{Locale, message};
-use crate::reader::{Record, RecordReader};
+use crate::reader::Record;
 use crate::schema::{Column, is_ignored_sunbird_column, valid_columns};
 use crate::seen::{Bits, Key, Kind, Seen};
-
-/// Bytes looked at before deciding whether the input is text at all.
-const SNIFF_BYTES: usize = 512;
+use crate::text::{self, TextReader};
 
 /// A short row of the sheet; used only to size tables from a file's length.
 const BYTES_PER_ROW_GUESS: u64 = 120;
@@ -27,10 +25,10 @@ const MAX_PROFILE_SUMMARY: usize = 1000;
 const MAX_OTHER_TEXT: usize = 100;
 
 pub struct Validator {
-    reader: RecordReader,
-    sniff: Vec<u8>,
-    /// None until the first `SNIFF_BYTES` (or the end) decided; Some(true) for a binary file.
-    binary: Option<bool>,
+    /// Excel's text flavours as UTF-8 records (see `text`).
+    text: TextReader,
+    /// A binary file has been reported.
+    binary: bool,
     check: Checker,
 }
 
@@ -125,31 +123,31 @@ fn issue_json(out: &mut String, issue: &Issue, locale: Locale) {
 
 impl Validator {
     pub fn new(config: Config) -> Self {
-        Self { reader: RecordReader::new(), sniff: Vec::new(), binary: None, check: Checker::new(config) }
+        Self { text: TextReader::new(), binary: false, check: Checker::new(config) }
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
-        match self.binary {
-            Some(true) => {}
-            Some(false) => self.feed(chunk),
-            None => {
-                self.sniff.extend_from_slice(chunk);
-                if self.sniff.len() >= SNIFF_BYTES {
-                    self.decide();
-                }
-            }
-        }
+        let check = &mut self.check;
+        self.text.push(chunk, &mut |r: &Record<'_>| check.record(r));
+        self.said_binary();
     }
 
     pub fn finish(mut self) -> Report {
-        if self.binary.is_none() {
-            self.decide();
-        }
-        if self.binary == Some(false) {
-            let check = &mut self.check;
-            self.reader.finish(&mut |r: &Record<'_>| check.record(r));
+        let check = &mut self.check;
+        self.text.finish(&mut |r: &Record<'_>| check.record(r));
+        self.said_binary();
+        if let Some(line) = self.text.windows_1252_from() {
+            self.check.file_issue(Code::Windows1252, Some(line), None, None);
         }
         self.check.finish()
+    }
+
+    /// Reports a binary file once, when the head has said so.
+    fn said_binary(&mut self) {
+        if !self.binary && self.text.kind() == Some(text::Kind::Binary) {
+            self.binary = true;
+            self.check.file_issue(Code::NotCsv, None, None, None);
+        }
     }
 
     /// Replaces the allowed values of a list column (roles, grade, language, subject).
@@ -191,32 +189,6 @@ impl Validator {
     pub fn issues(&self) -> &[Issue] {
         &self.check.issues
     }
-
-    fn decide(&mut self) {
-        // Only the first SNIFF_BYTES decide, however the input was chunked.
-        let binary = looks_binary(&self.sniff[..self.sniff.len().min(SNIFF_BYTES)]);
-        self.binary = Some(binary);
-        let sniffed = std::mem::take(&mut self.sniff);
-        if binary {
-            self.check.file_issue(Code::NotCsv, None, None, None);
-        } else {
-            self.feed(&sniffed);
-        }
-    }
-
-    fn feed(&mut self, chunk: &[u8]) {
-        let check = &mut self.check;
-        self.reader.push(chunk, &mut |r: &Record<'_>| check.record(r));
-    }
-}
-
-/// A spreadsheet (xlsx and ods are zip files, xls an OLE file), UTF-16 text, or anything with NUL bytes.
-fn looks_binary(head: &[u8]) -> bool {
-    head.starts_with(b"PK\x03\x04")
-        || head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
-        || head.starts_with(&[0xFF, 0xFE])
-        || head.starts_with(&[0xFE, 0xFF])
-        || head.contains(&0)
 }
 
 // `fields` keeps the columns a row gives as bits of a u32.

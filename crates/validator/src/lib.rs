@@ -108,3 +108,34 @@ impl Finished {
 pub fn template_header() -> String {
     enrol_core::schema::template_header()
 }
+
+/// The heading mapping enrol-core proposes for the head of a file (its first records are enough; any text
+/// flavour): JSON, see `enrol_core::mapping::Proposal::to_json`. `exact` true means the file needs none.
+/// `today` (year, month 1-12, day 1-31) decides which sample dates can be dates of birth.
+#[wasm_bindgen(js_name = proposeMapping)]
+pub fn propose_mapping(head: &[u8], year: i32, month: u8, day: u8) -> Result<String, JsError> {
+    let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
+    Ok(enrol_core::mapping::propose(head, today).to_json())
+}
+
+/// The file rewritten as UTF-8 CSV under the confirmed mapping: `fields` has one column name (or nothing,
+/// to leave the column out) per heading, comma-separated; rows above `header_record` are left out. What the
+/// page then validates and uploads.
+#[wasm_bindgen]
+pub fn remap(bytes: &[u8], header_record: u32, fields: &str) -> Result<Vec<u8>, JsError> {
+    let fields = enrol_core::mapping::parse_fields(fields).map_err(|e| JsError::new(&e))?;
+    Ok(enrol_core::mapping::remap(bytes, header_record as usize, &fields))
+}
+
+/// `{"missing":[…],"duplicates":[…]}` of a mapping written as for `remap`: said again at each change.
+#[wasm_bindgen(js_name = mappingProblems)]
+pub fn mapping_problems(fields: &str) -> Result<String, JsError> {
+    let fields = enrol_core::mapping::parse_fields(fields).map_err(|e| JsError::new(&e))?;
+    Ok(enrol_core::mapping::problems_json(&fields))
+}
+
+/// Every column the sheet knows, newline-separated, in the template's order: the choices of a mapping.
+#[wasm_bindgen(js_name = fieldNames)]
+pub fn field_names() -> String {
+    enrol_core::Column::ALL.map(enrol_core::Column::name).join("\n")
+}

@@ -112,6 +112,59 @@ const DUP: &str = "duplicate_in_file";
 
 /// Every fixture in `tests/data/` with what it must give.
 pub const FIXTURES: &[Case] = &[
+    // Excel's three text exports of one sheet (scripts/fixtures/excel-text.py) and their UTF-8 twins: the same
+    // issues, and for Windows-1252 one warning more, on the line of its first non-ASCII byte (past the sniffed head).
+    Case {
+        what: "the UTF-8 twin of the Hindi sheet: a short phone, and one phone on two rows",
+        input: Input::File("excel_twin_hindi.csv"),
+        rows: 29,
+        want: &[
+            cell(1, 2, "phone", "duplicate_in_file"),
+            cell(28, 29, "phone", "invalid_phone"),
+            cell(29, 30, "phone", "duplicate_in_file"),
+        ],
+    },
+    Case {
+        what: "Excel's \"CSV UTF-8\" (BOM, CRLF) of the Hindi sheet gives its twin's issues",
+        input: Input::File("excel_csv_utf8_bom_hindi.csv"),
+        rows: 29,
+        want: &[
+            cell(1, 2, "phone", "duplicate_in_file"),
+            cell(28, 29, "phone", "invalid_phone"),
+            cell(29, 30, "phone", "duplicate_in_file"),
+        ],
+    },
+    Case {
+        what: "Excel's \"Unicode Text\" (UTF-16LE, BOM, tabs, commas inside cells) of the Hindi sheet gives its twin's issues",
+        input: Input::File("excel_unicode_text_utf16le_tabs_hindi.csv"),
+        rows: 29,
+        want: &[
+            cell(1, 2, "phone", "duplicate_in_file"),
+            cell(28, 29, "phone", "invalid_phone"),
+            cell(29, 30, "phone", "duplicate_in_file"),
+        ],
+    },
+    Case {
+        what: "the UTF-8 twin of the sheet with Latin accents",
+        input: Input::File("excel_twin_latin.csv"),
+        rows: 29,
+        want: &[
+            cell(1, 2, "phone", "duplicate_in_file"),
+            cell(28, 29, "phone", "invalid_phone"),
+            cell(29, 30, "phone", "duplicate_in_file"),
+        ],
+    },
+    Case {
+        what: "Excel's \"CSV (Comma delimited)\" in Windows-1252 gives its twin's issues and says it was read as Windows-1252",
+        input: Input::File("excel_csv_windows1252_latin.csv"),
+        rows: 29,
+        want: &[
+            file_at(26, "windows_1252"),
+            cell(1, 2, "phone", "duplicate_in_file"),
+            cell(28, 29, "phone", "invalid_phone"),
+            cell(29, 30, "phone", "duplicate_in_file"),
+        ],
+    },
     Case {
         what: "ten clean rows over all 22 columns (+91/91/0 prefixes, Devanagari, quoted lists, JSON) have no issue",
         input: Input::File("clean_ten_rows.csv"),
@@ -229,14 +282,10 @@ pub const FIXTURES: &[Case] = &[
         ],
     },
     Case {
-        what: "Latin-1 bytes are invalid UTF-8, named by column and line",
+        what: "Excel's \"CSV (Comma delimited)\": Latin-1 bytes are read as Windows-1252, with one warning on the line they start",
         input: Input::File("invalid_utf8_latin1.csv"),
         rows: 3,
-        want: &[
-            cell(1, 2, "firstName", "invalid_utf8"),
-            cell(2, 3, "firstName", "invalid_utf8"),
-            cell(2, 3, "lastName", "invalid_utf8"),
-        ],
+        want: &[file_at(2, "windows_1252")],
     },
     Case {
         what: "an .xlsx renamed to .csv is not a CSV, and nothing else is said about it",
@@ -245,10 +294,10 @@ pub const FIXTURES: &[Case] = &[
         want: &[file("not_csv")],
     },
     Case {
-        what: "UTF-16 (Excel's \"Unicode text\") is not a CSV",
+        what: "UTF-16LE with a BOM (Excel's \"Unicode Text\") is read like its UTF-8 twin",
         input: Input::File("utf16le_bom.csv"),
-        rows: 0,
-        want: &[file("not_csv")],
+        rows: 1,
+        want: &[],
     },
     Case { what: "a file of 0 bytes is empty", input: Input::File("empty.csv"), rows: 0, want: &[file("empty_file")] },
     Case {
@@ -584,10 +633,22 @@ pub const INLINE: &[Case] = &[
         want: &[file_at(3, "no_data_rows")],
     },
     Case {
-        what: "UTF-16 big-endian is not a CSV",
-        input: Input::Bytes(b"\xFE\xFF\x00f\x00i\x00r\x00s\x00t\x00N\x00a\x00m\x00e\x00\n"),
+        what: "UTF-16 big-endian with a BOM is text too (a header alone: no data rows on line 1)",
+        input: Input::Bytes(b"\xFE\xFF\x00f\x00i\x00r\x00s\x00t\x00N\x00a\x00m\x00e\x00,\x00p\x00h\x00o\x00n\x00e\x00\n"),
         rows: 0,
-        want: &[file("not_csv")],
+        want: &[file_at(1, "no_data_rows")],
+    },
+    Case {
+        what: "a file that is UTF-8 (Devanagari) before its first bad byte stays UTF-8: the bad cell is invalid_utf8",
+        input: Input::Bytes(b"firstName,lastName,phone\n\xE0\xA4\xB0\xE0\xA4\xBE\xE0\xA4\xAE,Devi,9876543210\nRen\xE9,Dupont,9876543211\n"),
+        rows: 2,
+        want: &[cell(2, 3, "firstName", "invalid_utf8")],
+    },
+    Case {
+        what: "Excel's \"Unicode Text\" is tab-separated: a tab in the header line makes tabs the separator",
+        input: Input::Text("firstName\tlastName\tphone\nAsha\t\"Devi, K\"\t9876543210\nRavi\t\t98765\n"),
+        rows: 2,
+        want: &[cell(1, 2, "lastName", "invalid_name"), cell(2, 3, "phone", "invalid_phone")],
     },
     Case {
         what: "an old .xls (OLE compound file) is not a CSV",
@@ -615,16 +676,16 @@ pub const INLINE: &[Case] = &[
     },
     // Encoding.
     Case {
-        what: "invalid UTF-8 names its column and line; the other cells are still checked",
-        input: Input::Bytes(b"firstName,lastName,phone\nAsha,Devi,9876543210\nRen\xE9,Dupont,98765\n"),
+        what: "invalid UTF-8 (after UTF-8 text) names its column and line; the other cells are still checked",
+        input: Input::Bytes(b"firstName,lastName,phone\nAsha,D\xC3\xA9vi,9876543210\nRen\xE9,Dupont,98765\n"),
         rows: 2,
         want: &[cell(2, 3, "firstName", "invalid_utf8"), cell(2, 3, "phone", "invalid_phone")],
     },
     Case {
-        what: "a character split across two cells is invalid in both, though the bytes together are UTF-8",
-        input: Input::Bytes(b"firstName,lastName,phone\n\xC3,\xA9,9876543210\n"),
-        rows: 1,
-        want: &[cell(1, 2, "firstName", "invalid_utf8"), cell(1, 2, "lastName", "invalid_utf8")],
+        what: "a character split across two cells (of a UTF-8 file) is invalid in both, though the bytes together are UTF-8",
+        input: Input::Bytes(b"firstName,lastName,phone\nD\xC3\xA9vi,K,9876543211\n\xC3,\xA9,9876543210\n"),
+        rows: 2,
+        want: &[cell(2, 3, "firstName", "invalid_utf8"), cell(2, 3, "lastName", "invalid_utf8")],
     },
     // Names.
     Case {
@@ -1152,7 +1213,9 @@ fn a_password_is_never_repeated_in_the_report() {
 #[test]
 fn a_password_in_a_bad_row_is_not_repeated_either() {
     // Invalid UTF-8, a stray quote and a wrong cell count: none of these issues may carry the cell.
-    let input: &[u8] = b"firstName,phone,password\nA,9876543210,s\xE9cret-words\nB,9876543211,my\"secret-words,x\n";
+    // (The UTF-8 `Ä` first keeps the file UTF-8: its later Latin-1 byte is no Windows-1252 text.)
+    let input: &[u8] =
+        b"firstName,phone,password\n\xC3\x84,9876543210,s\xE9cret-words\nB,9876543211,my\"secret-words,x\n";
     let report = validate(config(), input);
     assert_eq!(
         got(&report),
@@ -1197,9 +1260,33 @@ fn too_many_rows_is_one_issue_however_many_rows_are_past_the_limit() {
 
 #[test]
 fn invalid_utf8_shows_the_cell_with_replacement_characters() {
-    let report = validate(config(), &fixture("invalid_utf8_latin1.csv"));
+    let input: &[u8] = b"firstName,lastName,phone\n\xC3\x84,Devi,9876543210\nJos\xE9,Garc\xEDa,9876543211\n";
+    let report = validate(config(), input);
     let values: Vec<Option<&str>> = report.issues.iter().map(|i| i.value.as_deref()).collect();
-    assert_eq!(values, [Some("Ren\u{FFFD}"), Some("Jos\u{FFFD}"), Some("Garc\u{FFFD}a")]);
+    assert_eq!(values, [Some("Jos\u{FFFD}"), Some("Garc\u{FFFD}a")]);
+}
+
+#[test]
+fn windows_1252_and_utf16_files_give_the_worker_the_same_people_as_utf8() {
+    let today = enrol_core::Date::new(2026, 11, 24).unwrap();
+    let mobile = enrol_core::fields::MobileRule::DEFAULT;
+    let names = |bytes: &[u8]| -> Vec<String> {
+        enrol_core::sheet::users(bytes, today, mobile).into_iter().map(|u| u.name).collect()
+    };
+    assert_eq!(names(&fixture("invalid_utf8_latin1.csv")), ["René Dupont", "José García", "Asha Devi"]);
+    assert_eq!(names(&fixture("utf16le_bom.csv")), ["Asha"]);
+    for (flavour, twin) in [
+        ("excel_csv_utf8_bom_hindi.csv", "excel_twin_hindi.csv"),
+        ("excel_unicode_text_utf16le_tabs_hindi.csv", "excel_twin_hindi.csv"),
+        ("excel_csv_windows1252_latin.csv", "excel_twin_latin.csv"),
+    ] {
+        let people = |f: &str| enrol_core::sheet::users(&fixture(f), today, mobile);
+        assert_eq!(people(flavour), people(twin), "{flavour}");
+    }
+    assert_eq!(
+        names(&fixture("excel_csv_windows1252_latin.csv"))[24..27],
+        ["René Dupont", "José García", "Zoë O'Brien"]
+    );
 }
 
 #[test]

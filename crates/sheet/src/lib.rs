@@ -1,0 +1,392 @@
+//! enrol-sheet: an office's workbook (.xlsx, .xls, .ods) read into the rows enrol-core checks.
+//!
+//! The page loads this module only when a spreadsheet is chosen (calamine makes it several times the
+//! CSV validator's size), reads the chosen sheet into UTF-8 CSV, and from there on the file is a CSV like
+//! any other: the heading mapping, the validator and the Worker see the same bytes, so a sheet's verdict
+//! is the verdict of the same data as CSV. What a spreadsheet does to data is undone the way a person
+//! expects: a phone stored as a number is its digits (`9876543210`, never `9.88E+09`), a date cell is the
+//! date it shows (by its format; the 1900 and the 1904 systems), a formula is its cached value (with a
+//! warning naming the cell), an error cell (`#N/A`) an error naming the cell, a merged cell's value fills
+//! its region (xlsx), and trailing empty rows and columns are dropped. Each record keeps its spreadsheet
+//! row number, so issues can name the administrator's own place: "Sheet1, row 14, column C 'Mobile No.'".
+//!
+//! Hidden sheets are listed as hidden and never proposed; calamine does not expose hidden rows, so they are
+//! read like any other row.
+
+use std::io::Cursor;
+
+use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs};
+use enrol_core::mapping::{Proposal, propose_records};
+use enrol_core::text::write_cell;
+use enrol_core::{Date, Locale};
+
+/// Sheet rows looked at to find the header and propose a mapping.
+const HEAD_ROWS: usize = enrol_core::mapping::HEADER_SEARCH + enrol_core::mapping::SAMPLES;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SheetInfo {
+    pub name: String,
+    /// Rows that hold something.
+    pub rows: usize,
+    pub hidden: bool,
+}
+
+/// Something the reader saw in a cell that the administrator should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub code: NoteCode,
+    /// 1-based, as the spreadsheet numbers rows.
+    pub row: u32,
+    /// 0-based column (A is 0).
+    pub column: u32,
+    /// What the cell shows (an error's text, a formula's cached value).
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteCode {
+    /// A formula: read by the value Excel last computed. A warning.
+    Formula,
+    /// `#N/A`, `#REF!`, …: the cell has no value. An error.
+    ErrorCell,
+}
+
+impl NoteCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoteCode::Formula => "formula_cell",
+            NoteCode::ErrorCell => "error_cell",
+        }
+    }
+
+    pub fn is_error(self) -> bool {
+        self == NoteCode::ErrorCell
+    }
+
+    fn message(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (NoteCode::Formula, Locale::EnIn) => {
+                "This cell is a formula: its last computed value was read. Check it is the value you mean."
+            }
+            (NoteCode::Formula, Locale::HiIn) => {
+                "यह सेल एक सूत्र (formula) है: इसका अंतिम गणना किया गया मान पढ़ा गया। जाँच लें कि यही मान सही है।"
+            }
+            (NoteCode::ErrorCell, Locale::EnIn) => {
+                "This cell shows a spreadsheet error instead of a value: correct it in the sheet."
+            }
+            (NoteCode::ErrorCell, Locale::HiIn) => "इस सेल में मान के बजाय स्प्रेडशीट की त्रुटि है: इसे शीट में ठीक करें।",
+        }
+    }
+}
+
+/// A sheet as the CSV path reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SheetText {
+    /// UTF-8 CSV, CRLF line ends, one record per sheet row from the first row that holds something (empty
+    /// rows in between are empty lines, which the reader skips).
+    pub csv: Vec<u8>,
+    /// The spreadsheet's row number (1-based) of each non-blank record, in order.
+    pub rows: Vec<u32>,
+    /// The letter of each CSV column (the sheet may start at a column other than A).
+    pub first_column: u32,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("not a spreadsheet enrol can read (xlsx, xls, xlsb, ods): {0}")]
+    Open(String),
+    #[error("the sheet could not be read: {0}")]
+    Read(String),
+    #[error("no sheet {0}")]
+    NoSheet(usize),
+}
+
+pub struct Workbook {
+    book: Sheets<Cursor<Vec<u8>>>,
+    sheets: Vec<SheetInfo>,
+    ranges: Vec<Option<Range<Data>>>,
+}
+
+impl Workbook {
+    pub fn open(bytes: Vec<u8>) -> Result<Self, SheetError> {
+        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Open(e.to_string()))?;
+        let meta: Vec<(String, bool)> =
+            book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible != SheetVisible::Visible)).collect();
+        let mut sheets = Vec::with_capacity(meta.len());
+        let mut ranges = Vec::with_capacity(meta.len());
+        for (name, hidden) in meta {
+            let range = book.worksheet_range(&name).ok();
+            let rows = range.as_ref().map_or(0, |r| r.rows().filter(|row| row.iter().any(|c| !is_empty(c))).count());
+            sheets.push(SheetInfo { name, rows, hidden });
+            ranges.push(range);
+        }
+        Ok(Self { book, sheets, ranges })
+    }
+
+    pub fn sheets(&self) -> &[SheetInfo] {
+        &self.sheets
+    }
+
+    /// The visible sheet whose header places the most headings (the first on a tie), with its proposal.
+    pub fn propose_sheet(&mut self, today: Date) -> Option<(usize, Proposal)> {
+        let mut best: Option<(usize, Proposal, usize)> = None;
+        for i in 0..self.sheets.len() {
+            if self.sheets[i].hidden || self.sheets[i].rows == 0 {
+                continue;
+            }
+            let Ok(text) = self.read_head(i) else { continue };
+            let p = propose_records(&text, today);
+            let placed = p.columns.iter().filter(|c| c.field.is_some()).count();
+            if best.as_ref().is_none_or(|b| placed > b.2) {
+                best = Some((i, p, placed));
+            }
+        }
+        best.map(|(i, p, _)| (i, p))
+    }
+
+    fn read_head(&mut self, index: usize) -> Result<Vec<(u64, Vec<String>)>, SheetError> {
+        let t = self.read(index)?;
+        let mut out = Vec::new();
+        let mut reader = enrol_core::text::TextReader::new();
+        let mut k = 0;
+        let mut on = |r: &enrol_core::Record<'_>| {
+            if !r.is_blank() && out.len() < HEAD_ROWS {
+                let row = t.rows.get(k).copied().unwrap_or(0);
+                out.push((u64::from(row), r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect()));
+            }
+            k += usize::from(!r.is_blank());
+        };
+        reader.push(&t.csv, &mut on);
+        reader.finish(&mut on);
+        Ok(out)
+    }
+
+    /// The sheet `index` as CSV, with its row numbers and notes.
+    pub fn read(&mut self, index: usize) -> Result<SheetText, SheetError> {
+        let name = self.sheets.get(index).ok_or(SheetError::NoSheet(index))?.name.clone();
+        let range = match self.ranges.get_mut(index).and_then(Option::take) {
+            Some(r) => r,
+            None => self.book.worksheet_range(&name).map_err(|e| SheetError::Read(e.to_string()))?,
+        };
+        let formulas = self.book.worksheet_formula(&name).ok();
+        // Merged cells are filled in (xlsx only); a workbook whose merges cannot be read is still read.
+        let merged: Vec<Dimensions> = match &mut self.book {
+            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let text = sheet_text(&range, formulas.as_ref(), &merged);
+        self.ranges[index] = Some(range);
+        Ok(text)
+    }
+}
+
+fn is_empty(c: &Data) -> bool {
+    match c {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// A cell as the administrator sees it, in the text the CSV path would hold.
+pub fn cell_text(c: &Data) -> String {
+    match c {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => number_text(*f),
+        Data::Bool(b) => (if *b { "TRUE" } else { "FALSE" }).to_string(),
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            format!("{day:02}-{m:02}-{y:04}")
+        }
+        Data::DateTime(d) => number_text(d.as_f64()),
+        // ODS writes dates as ISO text: the date part, in the template's order.
+        Data::DateTimeIso(s) => match (s.get(0..4), s.get(5..7), s.get(8..10), s.as_bytes().get(4)) {
+            (Some(y), Some(m), Some(d), Some(b'-')) => format!("{d}-{m}-{y}"),
+            _ => s.clone(),
+        },
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+/// A number as a person typed it: whole numbers without a decimal point or an exponent (a phone stored
+/// as a number is its ten digits), others in the shortest form that reads back the same.
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", f as i64) } else { format!("{f}") }
+}
+
+/// Column letters: 0 is A, 25 Z, 26 AA.
+pub fn column_letter(mut c: u32) -> String {
+    let mut out = Vec::new();
+    loop {
+        out.push(b'A' + (c % 26) as u8);
+        if c < 26 {
+            break;
+        }
+        c = c / 26 - 1;
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+fn sheet_text(range: &Range<Data>, formulas: Option<&Range<String>>, merged: &[Dimensions]) -> SheetText {
+    let Some((r0, c0)) = range.start() else {
+        return SheetText { csv: Vec::new(), rows: Vec::new(), first_column: 0, notes: Vec::new() };
+    };
+    let (height, width) = range.get_size();
+    let cell = |r: usize, c: usize| -> &Data {
+        let at = (r0 + r as u32, c0 + c as u32);
+        // A merged region's value is in its top-left cell only; every cell of it reads that value.
+        if let Some(m) = merged.iter().find(|m| m.contains(at.0, at.1))
+            && matches!(range.get_value(at), None | Some(Data::Empty))
+        {
+            return range.get_value(m.start).unwrap_or(&Data::Empty);
+        }
+        range.get_value(at).unwrap_or(&Data::Empty)
+    };
+    // Trailing empty rows and columns (formatted but empty cells make calamine's range larger).
+    let used_rows = (0..height).rev().find(|&r| (0..width).any(|c| !is_empty(cell(r, c)))).map_or(0, |r| r + 1);
+    let used_cols = (0..width).rev().find(|&c| (0..used_rows).any(|r| !is_empty(cell(r, c)))).map_or(0, |c| c + 1);
+    let mut csv = Vec::with_capacity(used_rows * used_cols * 12);
+    let mut rows = Vec::new();
+    let mut notes = Vec::new();
+    for r in 0..used_rows {
+        let blank = (0..used_cols).all(|c| is_empty(cell(r, c)));
+        if !blank {
+            rows.push(r0 + r as u32 + 1);
+            for c in 0..used_cols {
+                if c > 0 {
+                    csv.push(b',');
+                }
+                let data = cell(r, c);
+                let text = cell_text(data);
+                let at = (r0 + r as u32, c0 + c as u32);
+                let is_formula = formulas.and_then(|f| f.get_value(at)).is_some_and(|f| !f.is_empty());
+                let code = match data {
+                    Data::Error(_) => Some(NoteCode::ErrorCell),
+                    _ if is_formula => Some(NoteCode::Formula),
+                    _ => None,
+                };
+                if let Some(code) = code {
+                    notes.push(Note { code, row: at.0 + 1, column: at.1, value: text.clone() });
+                }
+                write_cell(&mut csv, text.as_bytes());
+            }
+        }
+        csv.extend_from_slice(b"\r\n");
+    }
+    SheetText { csv, rows, first_column: c0, notes }
+}
+
+impl SheetText {
+    /// The notes as JSON: `[{"code","severity","row","column","value","message"}]` (`column` a letter).
+    pub fn notes_json(&self, locale: Locale) -> String {
+        let mut out = String::from("[");
+        for (i, n) in self.notes.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(&format!(
+                "{{\"code\":\"{}\",\"severity\":\"{}\",\"row\":{},\"column\":\"{}\",\"value\":",
+                n.code.as_str(),
+                if n.code.is_error() { "error" } else { "warning" },
+                n.row,
+                column_letter(n.column)
+            ));
+            enrol_core::json::write_str(&mut out, &n.value);
+            out.push_str(",\"message\":");
+            enrol_core::json::write_str(&mut out, n.code.message(locale));
+            out.push('}');
+        }
+        out.push(']');
+        out
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    //! The page's handle: wasm-bindgen glue only.
+    use super::*;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    pub struct Book {
+        inner: Workbook,
+    }
+
+    #[wasm_bindgen]
+    pub struct Read {
+        csv: Vec<u8>,
+        rows: String,
+        notes: String,
+        first_column: u32,
+    }
+
+    #[wasm_bindgen]
+    impl Read {
+        /// The sheet as UTF-8 CSV.
+        pub fn csv(&self) -> Vec<u8> {
+            self.csv.clone()
+        }
+        /// JSON array: the spreadsheet row number of each non-blank record.
+        #[wasm_bindgen(js_name = rowsJson)]
+        pub fn rows_json(&self) -> String {
+            self.rows.clone()
+        }
+        #[wasm_bindgen(js_name = notesJson)]
+        pub fn notes_json(&self) -> String {
+            self.notes.clone()
+        }
+        /// 0-based column of the CSV's first column (A is 0).
+        #[wasm_bindgen(js_name = firstColumn)]
+        pub fn first_column(&self) -> u32 {
+            self.first_column
+        }
+    }
+
+    #[wasm_bindgen]
+    impl Book {
+        #[wasm_bindgen(constructor)]
+        pub fn new(bytes: Vec<u8>) -> Result<Book, JsError> {
+            Workbook::open(bytes).map(|inner| Book { inner }).map_err(|e| JsError::new(&e.to_string()))
+        }
+
+        /// `[{"name","rows","hidden"}]`.
+        #[wasm_bindgen(js_name = sheetsJson)]
+        pub fn sheets_json(&self) -> String {
+            let items: Vec<String> = self
+                .inner
+                .sheets()
+                .iter()
+                .map(|s| {
+                    let mut name = String::new();
+                    enrol_core::json::write_str(&mut name, &s.name);
+                    format!("{{\"name\":{name},\"rows\":{},\"hidden\":{}}}", s.rows, s.hidden)
+                })
+                .collect();
+            format!("[{}]", items.join(","))
+        }
+
+        /// The sheet to propose (its index), or -1 when no visible sheet holds anything.
+        #[wasm_bindgen(js_name = proposeSheet)]
+        pub fn propose_sheet(&mut self, year: i32, month: u8, day: u8) -> i32 {
+            let Some(today) = Date::new(year, month, day) else { return -1 };
+            self.inner.propose_sheet(today).map_or(-1, |(i, _)| i as i32)
+        }
+
+        pub fn read(&mut self, index: u32, locale: &str) -> Result<Read, JsError> {
+            let locale = Locale::parse(locale).unwrap_or_default();
+            let t = self.inner.read(index as usize).map_err(|e| JsError::new(&e.to_string()))?;
+            let rows: Vec<String> = t.rows.iter().map(u32::to_string).collect();
+            Ok(Read {
+                rows: format!("[{}]", rows.join(",")),
+                notes: t.notes_json(locale),
+                first_column: t.first_column,
+                csv: t.csv,
+            })
+        }
+    }
+}
