@@ -16,7 +16,8 @@ const PHONE = (i) => String(9876540000 + i);
 /** A sheet of `n` people: P0 Kumar … with phones 98765400{i}. */
 function people(n, from = 0) {
   const lines = ['firstName,lastName,phone'];
-  for (let i = from; i < from + n; i++) lines.push(`P${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))},Kumar,${PHONE(i)}`);
+  const letter = (k) => String.fromCharCode(97 + (k % 26));
+  for (let i = from; i < from + n; i++) lines.push(`P${letter(i)}${letter(Math.floor(i / 26))}${letter(Math.floor(i / 676))},Kumar,${PHONE(i)}`);
   return lines.join('\n') + '\n';
 }
 
@@ -34,13 +35,13 @@ function lastPassword(provider, phone) {
 }
 
 /** Uploads `n` people with the provider refusing those of `failing` (indexes), and waits until all are settled. */
-async function onboard(app, provider, token, n, failing = []) {
+async function onboard(app, provider, token, n, failing = [], ms = 60_000) {
   const spare = [];
   for (let i = 0; i < n; i++) if (!failing.includes(i)) spare.push(`91${PHONE(i)}`);
   provider.mode(failing.length ? 'refuse' : 'ok', { spare });
   const r = await upload(app, token, people(n), { fileName: 'staff.csv' });
   assert.equal(r.status, 200, r.raw);
-  await until(async () => (await get(app, `/v1/upload/status/${r.body.processId}`, token)).body.sms.queued === 0, 60_000, 'the welcomes to settle');
+  await until(async () => (await get(app, `/v1/upload/status/${r.body.processId}`, token)).body.sms.queued === 0, ms, 'the welcomes to settle');
   provider.mode('ok');
   return r.body.processId;
 }
@@ -100,7 +101,7 @@ test('each person\'s onboarding steps, search, filters and the funnel follow wha
     [`filter=inactive&upload=${processId}`, [], 'nobody is inactive'],
     [`q=${encodeURIComponent('+91 98765-40003')}`, [PHONE(3)], 'a mobile number as people write it'],
     [`q=${PHONE(5)}`, [PHONE(5)], 'a user name'],
-    ['q=pc', [PHONE(2)], 'the beginning of a name, any case'],
+    ['q=pca', [PHONE(2)], 'the beginning of a name, any case'],
     ['q=Pc%25', [], 'a % in the search is a character, not a wildcard'],
     ['upload=staff.csv&filter=not-delivered', [PHONE(1), PHONE(4)], 'by the upload\'s file name'],
     ['upload=other.csv', [], 'another file name finds nobody'],
@@ -186,6 +187,36 @@ test('re-send: for a filter with its count confirmed, exactly once each, old one
   assert.equal(ok.length, 2);
   assert.equal(ok[0].actor_name, USERS.gpDemo.userName);
   assert.equal(ok[0].tenant_id, 'pb.demo');
+});
+
+// The issue's 1,000 (34 s here). Once, on this shared 2-core machine under heavy load, a request to the local
+// Worker went unanswered for 300 s while the welcomes went out (as sms.test.mjs's "down" case did once);
+// PEOPLE_BULK=250 runs a smaller one.
+const BULK = Number(process.env.PEOPLE_BULK ?? 1000);
+
+test(`a re-send to the ${BULK} people of an upload by a filter: exactly ${BULK} new messages, and every old one-time password stops working`, async (t) => {
+  const provider = await providerServer(t);
+  const app = await spawnApp(t, { vars: provider.vars('msg91') });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const N = BULK;
+  const processId = await onboard(app, provider, tokens.gpDemo, N, [], 300_000);
+  assert.equal(provider.received.length, N);
+  const before = new Map((await rows(app, `SELECT uuid, otp_hash FROM users WHERE upload_id = '${processId}'`)).map((u) => [u.uuid, u.otp_hash]));
+  const filter = { tenantId: 'pb.demo', upload: processId };
+  assert.deepEqual((await act(app, tokens.gpDemo, '_reissue', { filter })).body, { dryRun: true, count: N });
+  const done = await act(app, tokens.gpDemo, '_reissue', { filter, confirm: N });
+  assert.equal(done.status, 200, done.raw.slice(0, 300));
+  assert.equal(done.body.count, N);
+  await until(() => provider.received.length >= 2 * N, 300_000, 'the re-sent messages');
+  await new Promise((r) => setTimeout(r, 2000));
+  const again = provider.received.slice(N);
+  assert.equal(again.length, N, 'no message twice');
+  assert.equal(new Set(again.map((m) => m.to)).size, N, 'one each');
+  const after = await rows(app, `SELECT uuid, otp_hash FROM users WHERE upload_id = '${processId}'`);
+  assert.ok(after.every((u) => u.otp_hash && u.otp_hash !== before.get(u.uuid)), 'every one-time password is new');
+  assertError(await login(app, PHONE(7), provider.received.find((m) => m.to === `91${PHONE(7)}`).fields.recipients[0].password), 400, 'InvalidCredentials');
+  assert.equal((await login(app, PHONE(7), lastPassword(provider, PHONE(7)))).status, 200);
+  assert.equal((await entries(app, "action = 'reissue' AND outcome = 'ok'")).length, N, 'an entry each');
 });
 
 test('the daily limit holds against concurrent re-sends: one batch wins, the others change nothing', async (t) => {
