@@ -40,6 +40,15 @@ const ROUTES = [
   'GET /v1/uploads',
   'GET /v1/offices',
   'POST /v1/user/{uuid}/reissue',
+  'GET /v1/people',
+  'GET /v1/people/{uuid}',
+  'PATCH /v1/people/{uuid}',
+  'POST /v1/people/_reissue',
+  'POST /v1/people/_deactivate',
+  'POST /v1/people/_activate',
+  'POST /v1/people/_unlock',
+  'GET /v1/onboarding/funnel',
+  'GET /v1/audit',
   'POST /v1/sms/dlr/msg91/{secret}',
   'POST /v1/sms/dlr/twilio',
   'GET /l/{code}',
@@ -573,6 +582,69 @@ describe('GET /openapi.json against the real Worker', () => {
     await call('POST', '/v1/sms/dlr/twilio', 401, { form: delivered });
 
     await call('GET', '/l/AbCdEfGhJk', 302);
+  });
+
+  test('/v1/people (and its actions), /v1/onboarding/funnel and /v1/audit: every documented answer', async () => {
+    const create = async (mobileNumber) => (await post('/user/users/_createnovalidate', 200, { token: admin, json: { user: newUser({ mobileNumber }) } })).user[0];
+    const [p, q] = [await create('9876500021'), await create('9876500022')];
+    const other = await clerk();
+    const list = (qs, expected, opts) => call('GET', `/v1/people?${qs}`, expected, opts);
+    assert.deepEqual((await list(`tenantId=${TENANT}&q=9876500021`, 200, { token: admin })).people.map((x) => x.uuid), [p.uuid]);
+    await list(`tenantId=${TENANT}&filter=banana`, 400, { token: admin });
+    await list(`tenantId=${TENANT}`, 401);
+    await list(`tenantId=${TENANT}`, 403, { token: other });
+    await list('tenantId=pb', 404, { token: admin });
+    const one = (uuid, expected, opts) => call('GET', `/v1/people/${uuid}`, expected, opts);
+    assert.equal((await one(p.uuid, 200, { token: admin })).uuid, p.uuid);
+    await one(p.uuid, 401);
+    await one(p.uuid, 403, { token: other });
+    await one(SAMPLE.uuid, 404, { token: admin });
+
+    const act = (action, expected, opts) => call('POST', `/v1/people/${action}`, expected, opts);
+    const byFilter = { filter: { tenantId: TENANT, q: '9876500022' } };
+    assert.deepEqual(await act('_deactivate', 200, { token: admin, json: byFilter }), { dryRun: true, count: 1 });
+    assert.equal((await act('_deactivate', 200, { token: admin, json: { ...byFilter, confirm: 1 } })).count, 1);
+    assert.equal((await act('_activate', 200, { token: admin, json: { tenantId: TENANT, uuids: [q.uuid] } })).count, 1);
+    assert.equal((await act('_unlock', 200, { token: admin, json: { tenantId: TENANT, uuids: [q.uuid] } })).count, 0);
+    for (const action of ['_reissue', '_deactivate', '_activate', '_unlock']) {
+      await act(action, 400, { token: admin, json: { tenantId: TENANT } });
+      await act(action, 401, { json: { tenantId: TENANT, uuids: [q.uuid] } });
+      await act(action, 403, { token: other, json: { tenantId: TENANT, uuids: [q.uuid] } });
+      await act(action, 404, { token: admin, json: { tenantId: TENANT, uuids: [SAMPLE.uuid] } });
+      await act(action, 409, { token: admin, json: { ...byFilter, confirm: 5 } });
+      await act(action, 413, { token: admin, json: { tenantId: TENANT, uuids: Array.from({ length: 1001 }, (_, i) => `u${i}`) } });
+      await act(action, 415, { token: admin, body: 'uuids=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    }
+
+    const patch = (uuid, expected, opts) => call('PATCH', `/v1/people/${uuid}`, expected, opts);
+    assert.deepEqual((await patch(p.uuid, 200, { token: admin, json: { emailId: 'asha@example.org', resend: false } })).changed, ['emailId']);
+    await patch(p.uuid, 400, { token: admin, json: { mobileNumber: '12345' } });
+    await patch(p.uuid, 401, { json: { mobileNumber: '9876500023' } });
+    await patch(p.uuid, 403, { token: other, json: { mobileNumber: '9876500023' } });
+    await patch(SAMPLE.uuid, 404, { token: admin, json: { mobileNumber: '9876500023' } });
+    await patch(q.uuid, 409, { token: admin, json: { mobileNumber: '9876500021' } });
+    await patch(p.uuid, 413, { token: admin, body: OVER_1_MIB, headers: { 'content-type': 'application/json' } });
+    await patch(p.uuid, 415, { token: admin, body: 'mobileNumber=9876500023', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    assert.equal((await patch(p.uuid, 200, { token: admin, json: { mobileNumber: '9876500023' } })).resent, true);
+    // RESEND_PER_DAY (5): four more re-sends, then every way of re-sending to p is refused.
+    for (let i = 0; i < 4; i++) assert.equal((await act('_reissue', 200, { token: admin, json: { tenantId: TENANT, uuids: [p.uuid] } })).count, 1);
+    assert.equal((await act('_reissue', 429, { token: admin, json: { tenantId: TENANT, uuids: [p.uuid] } })).Errors[0].code, 'ResendLimit');
+    await patch(p.uuid, 429, { token: admin, json: { mobileNumber: '9876500024' } });
+    await call('POST', `/v1/user/${p.uuid}/reissue`, 429, { token: admin });
+
+    const funnel = (qs, expected, opts) => call('GET', `/v1/onboarding/funnel?${qs}`, expected, opts);
+    assert.ok((await funnel(`tenantId=${TENANT}`, 200, { token: admin })).created >= 2);
+    await funnel('', 400, { token: admin });
+    await funnel(`tenantId=${TENANT}`, 401);
+    await funnel(`tenantId=${TENANT}`, 403, { token: other });
+    await funnel('tenantId=pb', 404, { token: admin });
+    const audit = (qs, expected, opts) => call('GET', `/v1/audit?${qs}`, expected, opts);
+    const entries = (await audit(`tenantId=${TENANT}&action=reissue&limit=2`, 200, { token: admin })).entries;
+    assert.deepEqual(entries.map((e) => `${e.action} ${e.outcome}`).slice(0, 2), ['reissue refused', 'reissue ok']);
+    await audit(`tenantId=${TENANT}&limit=0`, 400, { token: admin });
+    await audit(`tenantId=${TENANT}`, 401);
+    await audit(`tenantId=${TENANT}`, 403, { token: other });
+    await audit('tenantId=pb', 404, { token: admin });
   });
 
   /** The code the `log` provider wrote for `mobile` (SMS_PROVIDER=log keeps each message in sms_log). */

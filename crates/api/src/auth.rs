@@ -89,6 +89,8 @@ pub const MAX_ROLES: usize = 30;
 pub struct Caller {
     pub id: i64,
     pub uuid: String,
+    /// The user name, as the audit log records who acted.
+    pub user_name: String,
     pub tenant_id: String,
     pub user_type: UserType,
     pub roles: Vec<HeldRole>,
@@ -139,6 +141,15 @@ impl Caller {
     /// granted every one of them, so that nobody reaches an account with more rights than their own.
     pub fn outranks(&self, roles: &[HeldRole]) -> bool {
         roles.iter().all(|r| self.may_grant(&r.code, &r.tenant_id))
+    }
+
+    /// May act as their administrator on this user (change, re-issue, lock, deactivate, see in People): of a
+    /// tenant this caller manages, of a type it may create, and holding no role it could not have granted.
+    /// Everyone else is "not found" to it.
+    pub fn reaches(&self, user: &crate::users::model::UserRow) -> bool {
+        self.manages(&user.tenant_id)
+            && user.user_type().is_some_and(|t| self.may_create_type(t))
+            && self.outranks(&user.held_roles())
     }
 
     /// May create a user of this type: SYSTEM users only by SUPERUSERs (whom DIGIT grants every action) and
@@ -193,6 +204,7 @@ pub fn token_or_query(req: &Request, request_info_token: Option<&str>) -> Option
 struct CallerRow {
     id: i64,
     uuid: String,
+    user_name: String,
     tenant_id: String,
     #[serde(rename = "type")]
     user_type: String,
@@ -205,7 +217,7 @@ pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, Ap
     let Some(token) = token else { return Ok(None) };
     let row: Option<CallerRow> = db
         .first(
-            "SELECT u.id, u.uuid, u.tenant_id, u.type, s.session_id,
+            "SELECT u.id, u.uuid, u.user_name, u.tenant_id, u.type, s.session_id,
                     (SELECT json_group_array(json_object('code', code, 'tenantId', tenant_id)) FROM user_roles
                       WHERE user_id = u.id) AS roles
              FROM sessions s JOIN users u ON u.id = s.user_id
@@ -218,6 +230,7 @@ pub async fn caller(db: &Db, token: Option<String>) -> Result<Option<Caller>, Ap
         Some(Caller {
             id: r.id,
             uuid: r.uuid,
+            user_name: r.user_name,
             tenant_id: r.tenant_id,
             user_type: UserType::parse(&r.user_type)?,
             roles: r.roles.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default(),

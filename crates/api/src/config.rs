@@ -23,6 +23,9 @@ pub struct Settings {
     /// `MOBILE_FIRST_DIGITS`, "6789": DIGIT 2.12's default; DIGIT 2.9 took any 10 digits, "0123456789").
     /// An unusable setting falls back to the default.
     pub mobile: MobileRule,
+    /// `RESEND_PER_DAY` (5): re-issues of one person's credentials in any 24 hours (a mistaken click cannot
+    /// flood a phone).
+    pub resend_per_day: u32,
     /// `ENROL_BENCH=1` (benchmarks only, never deployed) adds `POST /__bench/argon2`.
     pub bench: bool,
     pub otp: OtpSettings,
@@ -107,6 +110,7 @@ impl Settings {
                 &var(env, "MOBILE_FIRST_DIGITS", MobileRule::DEFAULT.first_digits()),
             )
             .unwrap_or_default(),
+            resend_per_day: var(env, "RESEND_PER_DAY", 5),
             bench: var(env, "ENROL_BENCH", 0u8) == 1,
             otp: OtpSettings {
                 ttl_secs: var(env, "OTP_SECONDS", 600),

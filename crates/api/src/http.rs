@@ -162,6 +162,35 @@ pub fn query(req: &Request, name: &str) -> Option<String> {
     req.url().ok()?.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
+/// A number from the query: absent is `default`; present must be within `range`.
+pub fn query_number(
+    req: &Request,
+    name: &str,
+    default: i64,
+    range: std::ops::RangeInclusive<i64>,
+) -> Result<i64, ApiError> {
+    match query(req, name) {
+        None => Ok(default),
+        Some(v) => v.trim().parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
+            ApiError::invalid_field(name, format!("a number from {} to {}", range.start(), range.end()))
+        }),
+    }
+}
+
+/// The client's address for the audit log: `CF-Connecting-IP` as sent, when it is an address (else
+/// "invalid"; empty in local runs without the header).
+pub fn client_address(req: &Request) -> String {
+    let raw = req.headers().get("cf-connecting-ip").ok().flatten().unwrap_or_default();
+    let raw = raw.trim();
+    if raw.is_empty() {
+        String::new()
+    } else if raw.len() <= 64 && raw.parse::<std::net::IpAddr>().is_ok() {
+        raw.to_string()
+    } else {
+        "invalid".into()
+    }
+}
+
 pub fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
 }

@@ -5,6 +5,7 @@
 //! 500 or an internal message. Static pages (`www/`) are served by the assets binding before the Worker
 //! runs; the Worker sees only the API paths.
 
+mod audit;
 mod auth;
 mod codes;
 mod config;
@@ -19,6 +20,7 @@ mod oauth;
 mod openapi;
 mod otp;
 mod password;
+mod people;
 mod reissue;
 mod sms;
 mod tenants;
@@ -65,6 +67,9 @@ async fn queue(batch: MessageBatch<i64>, env: Env, _ctx: Context) -> worker::Res
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     if let Err(e) = sms::sweep(&env).await {
         worker::console_error!("outbox sweep failed: {}", e.code);
+    }
+    if let Err(e) = audit::sweep(&env).await {
+        worker::console_error!("audit log sweep failed: {}", e.code);
     }
 }
 
@@ -157,6 +162,41 @@ async fn v1(
         ["uploads"] => {
             allow(Method::Get)?;
             upload::list(req, &db).await
+        }
+        ["audit"] => {
+            allow(Method::Get)?;
+            audit::list(req, &db).await
+        }
+        ["people"] => {
+            allow(Method::Get)?;
+            people::list(req, &db, s).await
+        }
+        ["people", "_reissue"] => {
+            allow(Method::Post)?;
+            people::act(req, env, ctx, &db, s, people::Action::Reissue).await
+        }
+        ["people", "_deactivate"] => {
+            allow(Method::Post)?;
+            people::act(req, env, ctx, &db, s, people::Action::Deactivate).await
+        }
+        ["people", "_activate"] => {
+            allow(Method::Post)?;
+            people::act(req, env, ctx, &db, s, people::Action::Activate).await
+        }
+        ["people", "_unlock"] => {
+            allow(Method::Post)?;
+            people::act(req, env, ctx, &db, s, people::Action::Unlock).await
+        }
+        // Any other `_` name is an action that does not exist, never a uuid.
+        ["people", action] if action.starts_with('_') => Err(ApiError::not_found()),
+        ["people", uuid] => match method {
+            Method::Get => people::one(req, &db, uuid).await,
+            Method::Patch => people::patch(req, env, ctx, &db, s, uuid).await,
+            _ => Err(ApiError::method_not_allowed()),
+        },
+        ["onboarding", "funnel"] => {
+            allow(Method::Get)?;
+            people::funnel(req, &db).await
         }
         ["user", uuid, "reissue"] => {
             allow(Method::Post)?;

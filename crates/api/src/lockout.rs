@@ -3,11 +3,14 @@
 //! at, in the batch that reads the lock, so that concurrent tries cannot together pass the limit. Logins
 //! (`oauth`) and password changes (`password`) count into it; unknown user names are counted alike.
 
+use crate::audit;
 use crate::auth::sha256_hex;
 use crate::config::Settings;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
 use serde::Deserialize;
+use serde_json::json;
+use worker::D1PreparedStatement;
 
 // DIGIT's password login fails with Spring's base OAuth2Exception: `error` is `invalid_request`, and DIGIT's
 // UIs match on `error_description` ("Invalid login credentials", "Account locked"), so both are DIGIT's words.
@@ -78,19 +81,47 @@ pub(crate) async fn forget_attempt(db: &Db, attempt: &Attempt) -> Result<(), Api
     Ok(())
 }
 
-/// The try was wrong: it locks the account when it is the last the limit allows. True when it did.
-pub(crate) async fn failed(db: &Db, attempt: &Attempt, now: u64, s: &Settings) -> Result<bool, ApiError> {
+/// The try was wrong: it locks the account when it is the last the limit allows. True when it did. `before`
+/// (an audit entry of the failure) goes in the same batch as the lock, or alone.
+pub(crate) async fn failed(
+    db: &Db,
+    attempt: &Attempt,
+    now: u64,
+    s: &Settings,
+    client: &str,
+    before: Vec<D1PreparedStatement>,
+) -> Result<bool, ApiError> {
     let last = attempt.n >= i64::from(s.lockout_max_failures);
     if last {
-        lock(db, attempt.user_id, now, s).await?;
+        lock(db, attempt.user_id, now, s, client, before).await?;
+    } else if !before.is_empty() {
+        db.batch(before).await?;
     }
     Ok(last)
 }
 
 /// Locks the account for `lockout_secs` (unless an administrator's lock, without an end, is on already) and
-/// ends its sessions.
-pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Result<(), ApiError> {
-    db.batch(vec![
+/// ends its sessions; the audit log records the lockout in the same batch (`client`: the address whose try
+/// locked it), after `statements` (an entry of the try, or none).
+pub(crate) async fn lock(
+    db: &Db,
+    user_id: i64,
+    now: u64,
+    s: &Settings,
+    client: &str,
+    mut statements: Vec<D1PreparedStatement>,
+) -> Result<(), ApiError> {
+    // The entry is written only when the UPDATE below locks (the same condition, read first).
+    statements.push(audit::for_user_if(
+        db,
+        &audit::Actor::system(client),
+        user_id,
+        audit::action::LOCKOUT,
+        json!({ "minutes": s.lockout_secs / 60 }),
+        "NOT (u.account_locked = 1 AND (u.locked_until IS NULL OR u.locked_until > ?8))",
+        now as i64,
+    )?);
+    statements.extend([
         db.stmt(
             "UPDATE users SET account_locked = 1, locked_until = ?2
              WHERE id = ?1 AND NOT (account_locked = 1 AND (locked_until IS NULL OR locked_until > ?3))",
@@ -98,8 +129,8 @@ pub(crate) async fn lock(db: &Db, user_id: i64, now: u64, s: &Settings) -> Resul
         )?,
         db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(user_id)])?,
         db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(user_id)])?,
-    ])
-    .await?;
+    ]);
+    db.batch(statements).await?;
     Ok(())
 }
 

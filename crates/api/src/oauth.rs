@@ -5,6 +5,7 @@
 //! neither the answer nor its timing tells whether a user name exists. Every try counts into the lockout
 //! (`lockout`); tokens are issued and answered by `tokens`, citizens' login codes checked by `codes`.
 
+use crate::audit;
 use crate::auth::{self, UserType, sha256_hex};
 use crate::codes;
 use crate::config::{Settings, now_secs};
@@ -40,6 +41,8 @@ struct LoginRow {
     /// A one-time password (HMAC, see `credentials`) and when it stops working (epoch seconds).
     otp_hash: Option<String>,
     otp_expires_at: Option<i64>,
+    /// None until the first login succeeds (the People view's "first login").
+    first_login_at: Option<i64>,
 }
 
 pub async fn token(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -> Result<Response, ApiError> {
@@ -53,8 +56,9 @@ pub async fn token(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) -
     }
     let form = http::form(&mut req, s.max_body_bytes).await?;
     let from = http::client_bucket(&req);
+    let client = http::client_address(&req);
     match field(&form, "grant_type") {
-        Some("password") => password_grant(&form, Keys::from_env(env).ok().as_ref(), db, s, &from).await,
+        Some("password") => password_grant(&form, Keys::from_env(env).ok().as_ref(), db, s, &from, &client).await,
         Some("refresh_token") => refresh_grant(&form, db, s).await,
         Some(_) => Err(ApiError::bad_request("UnsupportedGrantType", "grant_type is password or refresh_token")
             .with_oauth("unsupported_grant_type")),
@@ -68,6 +72,7 @@ async fn password_grant(
     db: &Db,
     s: &Settings,
     from: &str,
+    client: &str,
 ) -> Result<Response, ApiError> {
     let missing =
         |f: &str| ApiError::bad_request("InvalidRequest", format!("{f} is required")).with_oauth("invalid_request");
@@ -92,7 +97,7 @@ async fn password_grant(
             concat!(
                 "SELECT ",
                 user_columns!(),
-                ", u.password_hash, u.otp_hash, u.otp_expires_at
+                ", u.password_hash, u.otp_hash, u.otp_expires_at, u.first_login_at
                FROM users u WHERE u.tenant_id = ?1 AND u.user_name = ?2 COLLATE NOCASE
                AND u.type IN (SELECT value FROM json_each(?3)) ORDER BY u.id LIMIT 1"
             ),
@@ -100,7 +105,7 @@ async fn password_grant(
         )
         .await?;
     let now = now_secs();
-    let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at }) = row else {
+    let Some(LoginRow { user, password_hash, otp_hash, otp_expires_at, first_login_at }) = row else {
         // An unknown name costs the same hash and gets the same answers, the lockout's included.
         enrol_password::verify_dummy(password);
         return Err(unknown_name_failure(db, tenant, username, now, s).await?);
@@ -108,8 +113,20 @@ async fn password_grant(
     // The try is counted before the secret is looked at, in the batch that reads the lock: concurrent tries
     // cannot together pass the limit, and one that comes after a lock sees it.
     let attempt = count_attempt(db, user.id, now, s).await?;
+    // An administrator's sign-in, failed or not, is in the audit log (in the batch of what it did).
+    let admin =
+        user.user_type() == Some(UserType::System) || user.held_roles().iter().any(|r| auth::privileged(&r.code));
+    let sign_in = |action: &str, outcome: audit::Outcome, reason: Option<&str>| -> Result<Vec<_>, ApiError> {
+        if !admin {
+            return Ok(Vec::new());
+        }
+        let actor = audit::Actor::person(&user.uuid, &user.user_name, client);
+        let detail = reason.map_or(json!({}), |r| json!({ "reason": r }));
+        Ok(vec![audit::entry(db, &actor, Some(&user.tenant_id), Some(&user.uuid), action, outcome, detail)?])
+    };
     if attempt.refused(s) {
-        lock(db, user.id, now, s).await?;
+        let entry = sign_in(audit::action::SIGN_IN_FAILED, audit::Outcome::Refused, Some("AccountLocked"))?;
+        lock(db, user.id, now, s, client, entry).await?;
         return Err(locked());
     }
     // A CITIZEN's password may be a `login` code instead (CITIZEN_LOGIN; DIGIT's
@@ -154,7 +171,8 @@ async fn password_grant(
         return Err(one_time_password_expired());
     }
     if !ok {
-        return Err(if failed(db, &attempt, now, s).await? { locked() } else { invalid_credentials() });
+        let entry = sign_in(audit::action::SIGN_IN_FAILED, audit::Outcome::Failed, Some("InvalidCredentials"))?;
+        return Err(if failed(db, &attempt, now, s, client, entry).await? { locked() } else { invalid_credentials() });
     }
     if user.active != 1 {
         forget_attempt(db, &attempt).await?;
@@ -170,6 +188,13 @@ async fn password_grant(
             &[int(user.id), int(now as i64)],
         )?);
     }
+    if first_login_at.is_none() {
+        reset.push(db.stmt(
+            "UPDATE users SET first_login_at = ?2 WHERE id = ?1 AND first_login_at IS NULL",
+            &[int(user.id), int(now as i64)],
+        )?);
+    }
+    reset.extend(sign_in(audit::action::SIGN_IN, audit::Outcome::Ok, None)?);
     answer_tokens(db, &user, s, reset).await
 }
 

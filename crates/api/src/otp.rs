@@ -345,6 +345,8 @@ struct NoLoginRequest {
 #[derive(Deserialize)]
 struct Account {
     id: i64,
+    uuid: String,
+    tenant_id: String,
     score: i64,
     user_name: String,
     mobile_number: Option<String>,
@@ -390,7 +392,7 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
     let accounts: Vec<Account> = db
         .all(
             &format!(
-                "SELECT u.id, u.tenant_id, u.user_name, u.mobile_number,
+                "SELECT u.id, u.uuid, u.tenant_id, u.user_name, u.mobile_number,
                    2 * (u.tenant_id = ?4) + (u.user_name = ?2 COLLATE NOCASE) AS score
                  FROM users u WHERE {IN_STATE}
                    AND (u.user_name = ?2 COLLATE NOCASE OR u.mobile_number = ?2)
@@ -428,9 +430,19 @@ pub async fn nologin_update(mut req: Request, env: &Env, db: &Db, s: &Settings) 
         // holds until an administrator lifts it.
         db.stmt(
             "UPDATE users SET password_hash = ?2, otp_hash = NULL, otp_expires_at = NULL, default_pwd_chgd = 1,
+               own_password_at = coalesce(own_password_at, unixepoch()),
                account_locked = CASE WHEN account_locked = 1 AND locked_until IS NULL THEN 1 ELSE 0 END,
                locked_until = NULL, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
             &[int(account.id), text(&hash)],
+        )?,
+        crate::audit::entry(
+            db,
+            &crate::audit::Actor::person(&account.uuid, &account.user_name, &http::client_address(&req)),
+            Some(&account.tenant_id),
+            Some(&account.uuid),
+            crate::audit::action::PASSWORD_RESET,
+            crate::audit::Outcome::Ok,
+            json!({ "by": "sms" }),
         )?,
         db.stmt("DELETE FROM sessions WHERE user_id = ?1", &[int(account.id)])?,
         db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(account.id)])?,
@@ -535,8 +547,8 @@ pub async fn create_citizen(mut req: Request, env: &Env, db: &Db, s: &Settings) 
     db.batch(vec![
         db.stmt(
             "INSERT INTO users (uuid, tenant_id, user_name, type, name, mobile_number, password_hash, active,
-               default_pwd_chgd, locale, created_by, last_modified_by)
-             VALUES (?1, ?2, ?3, 'CITIZEN', ?4, ?3, ?5, 1, ?6, ?7, ?1, ?1)",
+               default_pwd_chgd, locale, created_by, last_modified_by, own_password_at)
+             VALUES (?1, ?2, ?3, 'CITIZEN', ?4, ?3, ?5, 1, ?6, ?7, ?1, ?1, CASE WHEN ?6 = 1 THEN unixepoch() END)",
             &[
                 text(&uuid),
                 text(&state),

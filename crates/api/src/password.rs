@@ -89,7 +89,7 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
     let now = now_secs();
     let attempt = crate::lockout::count_attempt(db, caller.id, now, s).await?;
     if attempt.refused(s) {
-        crate::lockout::lock(db, caller.id, now, s).await?;
+        crate::lockout::lock(db, caller.id, now, s, &http::client_address(&req), Vec::new()).await?;
         return Err(mismatch());
     }
     // The existing password is the one the person chose, or the one-time password they logged in with.
@@ -109,16 +109,21 @@ pub async fn update(mut req: Request, env: &worker::Env, db: &Db, s: &Settings) 
         ));
     }
     if !ok {
-        crate::lockout::failed(db, &attempt, now, s).await?;
+        crate::lockout::failed(db, &attempt, now, s, &http::client_address(&req), Vec::new()).await?;
         return Err(mismatch());
     }
     let hash = enrol_password::hash(checked.expose()).map_err(|e| ApiError::internal(e.to_string()))?;
     db.batch(vec![
         db.stmt(
-            "UPDATE users SET password_hash = ?2, otp_hash = NULL, otp_expires_at = NULL, default_pwd_chgd = 1, updated_at = unixepoch(), last_modified_by = uuid WHERE id = ?1",
+            "UPDATE users SET password_hash = ?2, otp_hash = NULL, otp_expires_at = NULL, default_pwd_chgd = 1,
+               own_password_at = coalesce(own_password_at, unixepoch()), updated_at = unixepoch(),
+               last_modified_by = uuid WHERE id = ?1",
             &[int(caller.id), text(&hash)],
         )?,
-        db.stmt("DELETE FROM sessions WHERE user_id = ?1 AND session_id != ?2", &[int(caller.id), text(&caller.session_id)])?,
+        db.stmt(
+            "DELETE FROM sessions WHERE user_id = ?1 AND session_id != ?2",
+            &[int(caller.id), text(&caller.session_id)],
+        )?,
         db.stmt("DELETE FROM login_failures WHERE user_id = ?1", &[int(caller.id)])?,
     ])
     .await?;

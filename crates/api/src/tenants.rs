@@ -242,6 +242,16 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
     // A new list offers roles to every row of an upload: only roles this caller may grant here (the upload
     // checks each row again, whatever the list says, so a list set by a higher administrator stays usable).
     let given = input.roles.is_some();
+    let changed: Vec<&str> = [
+        ("maxRows", input.max_rows.is_some()),
+        ("roles", given),
+        ("grades", input.grades.is_some()),
+        ("languages", input.languages.is_some()),
+        ("subjects", input.subjects.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, g)| g.then_some(f))
+    .collect();
     let roles = checked_list("roles", input.roles, current.roles)?;
     if let Some(r) = roles.iter().find(|r| given && !caller.may_grant(r, tenant)) {
         return Err(role_not_grantable(r));
@@ -254,12 +264,23 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
         subjects: checked_list("subjects", input.subjects, current.subjects)?,
     };
     let stored = serde_json::to_string(&config).map_err(|e| ApiError::internal(e.to_string()))?;
-    db.run(
-        "INSERT INTO tenant_upload_config (tenant_id, config, updated_by) VALUES (?1, ?2, ?3)
-         ON CONFLICT (tenant_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by,
-         updated_at = unixepoch()",
-        &[text(tenant), text(&stored), text(&caller.uuid)],
-    )
+    db.batch(vec![
+        db.stmt(
+            "INSERT INTO tenant_upload_config (tenant_id, config, updated_by) VALUES (?1, ?2, ?3)
+             ON CONFLICT (tenant_id) DO UPDATE SET config = excluded.config, updated_by = excluded.updated_by,
+             updated_at = unixepoch()",
+            &[text(tenant), text(&stored), text(&caller.uuid)],
+        )?,
+        crate::audit::entry(
+            db,
+            &crate::audit::Actor::of(&caller, &req),
+            Some(tenant),
+            None,
+            crate::audit::action::UPLOAD_CONFIG,
+            crate::audit::Outcome::Ok,
+            json!({ "fields": changed, "maxRows": config.max_rows, "roles": config.roles }),
+        )?,
+    ])
     .await?;
     http::ok_json(&config_json(tenant, &config, s))
 }

@@ -114,6 +114,7 @@ pub async fn upload(
         rows: report.summary.rows,
         issues: report.issues,
         failed_rows: report.summary.rows_with_errors,
+        actor: crate::audit::Actor::of(&caller, &req),
     };
     if report.summary.errors > 0 {
         store::record_failed(db, &record).await?;
@@ -184,6 +185,7 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         rows: people.len() as u64,
         issues: Vec::new(),
         failed_rows: 0,
+        actor: crate::audit::Actor::system(""),
     };
     let statements = store::statements(db, &keys, &record, &people, s)?;
     let started = now_millis();

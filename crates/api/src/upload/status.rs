@@ -6,7 +6,7 @@ use crate::auth::{self, Caller};
 use crate::config::iso8601;
 use crate::db::{Db, int, text};
 use crate::error::ApiError;
-use crate::http::{self, query};
+use crate::http::{self, query, query_number};
 use crate::users::model::valid_tenant_id;
 use enrol_core::{Code, Column, Issue, Locale};
 use serde::Deserialize;
@@ -51,16 +51,6 @@ fn locale(req: &Request) -> Locale {
     query(req, "locale").as_deref().and_then(Locale::parse).unwrap_or_default()
 }
 
-/// A number from the query: absent is `default`; present must be within `range`.
-fn number(req: &Request, name: &str, default: i64, range: std::ops::RangeInclusive<i64>) -> Result<i64, ApiError> {
-    match query(req, name) {
-        None => Ok(default),
-        Some(v) => v.trim().parse::<i64>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            ApiError::invalid_field(name, format!("a number from {} to {}", range.start(), range.end()))
-        }),
-    }
-}
-
 /// Stored issues (enrol-core's, without messages) back as issues.
 fn stored_issues(json: &str) -> Vec<Issue> {
     #[derive(Deserialize)]
@@ -94,8 +84,8 @@ fn not_found() -> ApiError {
 
 /// The whole status of an upload that the caller may see (checked by the caller of this function).
 async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiError> {
-    let offset = number(req, "offset", 0, 0..=10_000_000)?;
-    let limit = number(req, "limit", MAX_RESULT_ROWS, 0..=MAX_RESULT_ROWS)?;
+    let offset = query_number(req, "offset", 0, 0..=10_000_000)?;
+    let limit = query_number(req, "limit", MAX_RESULT_ROWS, 0..=MAX_RESULT_ROWS)?;
     #[derive(Deserialize)]
     struct Made {
         row: i64,
@@ -178,8 +168,8 @@ pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
     if !valid_tenant_id(&tenant) || !caller.manages(&tenant) {
         return Err(ApiError::new(404, "TenantNotFound", "No such tenant among those you manage"));
     }
-    let page = number(&req, "page", 0, 0..=1_000_000)?;
-    let size = number(&req, "pageSize", 20, 1..=100)?;
+    let page = query_number(&req, "page", 0, 0..=1_000_000)?;
+    let size = query_number(&req, "pageSize", 20, 1..=100)?;
     let rows: Vec<UploadRow> = db
         .all(
             &format!(

@@ -525,6 +525,22 @@ pub async fn update(mut req: Request, db: &Db, s: &Settings) -> Result<Response,
         statements.push(db.stmt("DELETE FROM user_roles WHERE user_id = ?1", &[int(target.id)])?);
         statements.push(insert_roles(db, &target.uuid, roles)?);
     }
+    // The audit log names what changed (not the values, but for the switches).
+    let mut changed: Vec<&str> = Vec::new();
+    changed.extend(mobile.as_ref().map(|_| "mobileNumber"));
+    changed.extend(input.email_id.as_ref().map(|_| "emailId"));
+    changed.extend(name.as_ref().map(|_| "name"));
+    changed.extend(roles.as_ref().map(|_| "roles"));
+    let detail = json!({ "fields": changed, "active": input.active, "accountLocked": input.account_locked });
+    statements.push(crate::audit::entry(
+        db,
+        &crate::audit::Actor::of(&caller, &req),
+        Some(&target.tenant_id),
+        Some(&target.uuid),
+        crate::audit::action::USER_UPDATE,
+        crate::audit::Outcome::Ok,
+        detail,
+    )?);
     db.batch(statements).await?;
     let row = find(db, Some(target.id), None).await?.ok_or_else(|| ApiError::internal("updated user vanished"))?;
     user_list_response(&[row])
