@@ -35,3 +35,5 @@ say "measuring the upload (1,000 / 10,000 / 100,000 rows beside the bare batch) 
 node bench/upload.mjs "$OUT"
 say "measuring the login page on a throttled phone"
 node bench/login.mjs 7
+say "measuring how many people one D1 database holds (100,000 people, about 10 minutes)"
+node bench/storage.mjs "$OUT"
