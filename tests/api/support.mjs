@@ -113,31 +113,48 @@ const handles = new WeakMap();
  * execute --local` does, but kept open: a query takes milliseconds instead of a second). Closed when `t` ends.
  */
 export async function openD1(t, app) {
-  const mf = new Miniflare({
-    modules: true,
-    script: 'export default { fetch: () => new Response(null, { status: 404 }) };',
-    d1Databases: { DB: '00000000-0000-0000-0000-000000000000' }, // the id in wrangler.toml
-    d1Persist: join(app.persist, 'v3', 'd1'),
-  });
-  t.after(() => mf.dispose());
-  handles.set(app, await mf.getD1Database('DB'));
+  const open = async () => {
+    const mf = new Miniflare({
+      modules: true,
+      script: 'export default { fetch: () => new Response(null, { status: 404 }) };',
+      d1Databases: { DB: '00000000-0000-0000-0000-000000000000' }, // the id in wrangler.toml
+      d1Persist: join(app.persist, 'v3', 'd1'),
+    });
+    handles.set(app, { mf, db: await mf.getD1Database('DB'), open });
+  };
+  await open();
+  t.after(() => handles.get(app)?.mf.dispose());
+}
+
+/**
+ * Runs `use(db)` on the app's kept handle. A read that finds the files busy while the Worker writes
+ * (miniflare answers "internal error") is tried again, for up to 15 s (a loaded machine's writes are slow).
+ * Miniflare's synchronous proxy to its D1 has once lost step with its own replies under load (an assertion
+ * in SynchronousFetcher, then every later call failing): the handle is then opened anew and the read tried again.
+ */
+async function withD1(app, use) {
+  const until = Date.now() + 15_000;
+  for (let attempt = 1; ; attempt++) {
+    const h = handles.get(app);
+    try {
+      return await use(h.db);
+    } catch (e) {
+      if (Date.now() > until) throw e;
+      if (String(e?.stack).includes('SynchronousFetcher')) {
+        await h.mf.dispose().catch(() => {});
+        await h.open();
+        continue;
+      }
+      if (!/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
+    }
+  }
 }
 
 /** Runs one query on the app's D1 and returns its rows (through openD1's handle when there is one). */
 export async function rows(app, query) {
-  const db = handles.get(app);
-  if (!db) return app.sql(query);
-  // A second handle on the same SQLite files finds them busy now and then while the Worker writes (miniflare
-  // answers "internal error"): a read is simply tried again, for up to 15 s (a loaded machine's writes are slow).
-  const until = Date.now() + 15_000;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await db.prepare(query).all()).results;
-    } catch (e) {
-      if (Date.now() > until || !/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
-    }
-  }
+  if (!handles.get(app)) return app.sql(query);
+  return withD1(app, async (db) => (await db.prepare(query).all()).results);
 }
 
 /**
@@ -147,8 +164,7 @@ export async function rows(app, query) {
 export async function seedWorld(t, app, keys = Object.keys(USERS).filter((k) => !NO_LOGIN.includes(k))) {
   // Through the kept handle, in one transaction: a `wrangler d1 execute` would cost a process start per test.
   await openD1(t, app);
-  const db = handles.get(app);
-  await db.batch(worldStatements().map((statement) => db.prepare(statement)));
+  await withD1(app, (db) => db.batch(worldStatements().map((statement) => db.prepare(statement))));
   const tokens = {};
   for (const k of keys) tokens[k] = await tokenOf(app, k);
   const ids = {};
@@ -164,9 +180,8 @@ export async function snapshot(app) {
   const queries = ['SELECT * FROM users ORDER BY id', 'SELECT * FROM user_roles ORDER BY user_id, code, tenant_id',
     'SELECT * FROM sessions ORDER BY token_hash', 'SELECT * FROM login_failures ORDER BY user_id, at',
     'SELECT * FROM tenants ORDER BY id'];
-  const db = handles.get(app);
-  const results = db
-    ? (await db.batch(queries.map((q) => db.prepare(q)))).map((r) => r.results)
+  const results = handles.get(app)
+    ? (await withD1(app, (db) => db.batch(queries.map((q) => db.prepare(q))))).map((r) => r.results)
     : JSON.parse(await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', app.persist, '--json', '--command',
       queries.join('; ')])).map((r) => r.results);
   const [users, user_roles, sessions, login_failures, tenants] = results;
