@@ -2,10 +2,12 @@
 # Sourced, not run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-export PATH="$HOME/.cargo/bin:$ROOT/node_modules/.bin:$PATH"
+# cargo installs into $CARGO_HOME/bin (~/.cargo/bin unless CARGO_HOME says otherwise).
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$ROOT/node_modules/.bin:$PATH"
 # The Worker's build (scripts/worker-build/build.mjs) runs these. worker-build, when compare.sh runs it, takes
 # them from here too: it would download them otherwise, and it does not look on PATH (../shared/TOOLCHAIN.md).
-export WASM_BINDGEN_BIN="$HOME/.cargo/bin/wasm-bindgen"
+export WASM_BINDGEN_BIN="$CARGO_BIN/wasm-bindgen"
 export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
 export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
 export WRANGLER_SEND_METRICS=false
