@@ -156,6 +156,29 @@ pub async fn consume(batch: MessageBatch<i64>, env: Env) {
     }
 }
 
+/// Records a message the provider accepted, and erases its credential: it lives on only in the person's SMS.
+/// A D1 failure here must not hand the row back as `pending` (it would be sent twice), so the write is tried
+/// again (three tries in about 1.5 s). Should D1 fail all three, the row stays `sending`, and the sweep sends
+/// it again when its lease ends: the at-least-once case of this module's comment.
+async fn record_sent(db: &Db, id: i64, provider_id: &str) {
+    for pause_ms in [0u64, 300, 1200] {
+        if pause_ms > 0 {
+            worker::Delay::from(std::time::Duration::from_millis(pause_ms)).await;
+        }
+        let done = db
+            .run(
+                "UPDATE outbox SET state = 'sent', credential = NULL, provider_id = ?2, last_error = NULL,
+                   updated_at = unixepoch() WHERE id = ?1",
+                &[int(id), text(provider_id)],
+            )
+            .await;
+        match done {
+            Ok(_) => return,
+            Err(e) => worker::console_error!("outbox {id}: sent, but recording it failed ({})", e.code),
+        }
+    }
+}
+
 async fn give_up(db: &Db, id: i64, why: &str) -> Result<(), crate::error::ApiError> {
     db.run(
         "UPDATE outbox SET state = 'failed', last_error = ?2, credential = NULL, updated_at = unixepoch()
@@ -255,13 +278,7 @@ async fn try_deliver(
     };
     match provider::send(env, &row.channel, &outgoing, db).await {
         provider::Outcome::Accepted(provider_id) => {
-            // Accepted: the credential is erased at once; it lives on only in the person's SMS.
-            db.run(
-                "UPDATE outbox SET state = 'sent', credential = NULL, provider_id = ?2, last_error = NULL,
-                   updated_at = unixepoch() WHERE id = ?1",
-                &[int(id), text(&provider_id)],
-            )
-            .await?;
+            record_sent(db, id, &provider_id).await;
             Ok(Next::Ack)
         }
         provider::Outcome::Refused(why) => {
