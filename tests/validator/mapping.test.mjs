@@ -20,7 +20,7 @@ function wasmReport(bytes) {
 
 test('an office file is proposed a mapping: title row passed, names, Hindi synonyms and content', () => {
   const bytes = new Uint8Array(readFileSync(join(DATA, 'own_headings_title_row_utf16.txt')));
-  const p = JSON.parse(glue.proposeMapping(bytes, ...TODAY));
+  const p = JSON.parse(glue.proposeMapping(bytes, ...TODAY, ''));
   assert.equal(p.exact, false);
   assert.equal(p.headerRecord, 1);
   assert.equal(p.headerLine, 2);
@@ -38,7 +38,7 @@ test('an office file is proposed a mapping: title row passed, names, Hindi synon
 
 test('remapped, the office file gives the report of its CSV twin, in wasm and natively', () => {
   const bytes = new Uint8Array(readFileSync(join(DATA, 'own_headings_title_row_utf16.txt')));
-  const p = JSON.parse(glue.proposeMapping(bytes, ...TODAY));
+  const p = JSON.parse(glue.proposeMapping(bytes, ...TODAY, ''));
   const csv = glue.remap(bytes, p.headerRecord, p.columns.map((c) => c.field ?? '').join(','));
   const twin = new Uint8Array(readFileSync(join(DATA, 'excel_twin_hindi.csv')));
   const report = wasmReport(csv);
@@ -51,10 +51,50 @@ test('remapped, the office file gives the report of its CSV twin, in wasm and na
 });
 
 test('the template needs no mapping, and a required column no heading gives is said', () => {
-  const exact = JSON.parse(glue.proposeMapping(new TextEncoder().encode('firstName,phone\nAsha,9876543210\n'), ...TODAY));
+  const exact = JSON.parse(glue.proposeMapping(new TextEncoder().encode('firstName,phone\nAsha,9876543210\n'), ...TODAY, ''));
   assert.equal(exact.exact, true);
-  const p = JSON.parse(glue.proposeMapping(new TextEncoder().encode('Mobile,Phone\n9876543210,9876543211\n'), ...TODAY));
+  const p = JSON.parse(glue.proposeMapping(new TextEncoder().encode('Mobile,Phone\n9876543210,9876543211\n'), ...TODAY, ''));
   assert.deepEqual(p.missing, ['firstName']);
   assert.deepEqual(p.duplicates, [{ field: 'phone', columns: [0, 1] }]);
   assert.throws(() => glue.remap(new Uint8Array(), 0, 'firstName,nope'), /no column nope/);
+});
+
+test('enrol validate takes a workbook and the office\'s own headings, prints the mapping it used, and reports as the page does', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'enrol-cli-mapping-'));
+  const twin = join(dir, 'twin.csv');
+  writeFileSync(twin, 'firstName,lastName,phone,DOB,gender,position,,\n'
+    + 'आशा,देवी,9876543210,05-03-1990,Female,Anganwadi worker,Rampur,Kheri\n'
+    + 'Ravi,Kumar,9876543211,31-12-1985,male,Teacher,Rampur,Bhira\n'
+    + 'सीता,शर्मा,98765,12-10-1992,female,TEACHER,Rampur,Kheri\n'
+    + 'Mira,Singh,#N/A,01-01-1979,female,Clerk,Rampur,Palia\n');
+  const today = ['--today', '24-11-2026'];
+  const book = enrol(['validate', join(DATA, 'office_staff_list.xlsx'), '--format', 'json', ...today]);
+  const csv = enrol(['validate', twin, '--format', 'json', ...today]);
+  assert.equal(book.status, 1, book.stderr);
+  assert.equal(book.stdout, csv.stdout, 'the report of the same data as CSV, byte for byte');
+  assert.match(book.stderr, /^mapping used:\n {2}Name of Employee -> firstName \(synonym\)\n/);
+  assert.match(book.stderr, /Mobile No\. -> phone \(synonym\)\n.*\n.*\n.*\n {2}Posting -> \(left out\) \(none\)\n/);
+  assert.equal(csv.stderr, '', 'the template needs no mapping');
+  // The text report says it first; a sheet chosen by name; one that is not there.
+  const text = enrol(['validate', join(DATA, 'office_staff_list.xlsx'), '--sheet', 'Staff', ...today]);
+  assert.match(text.stdout, /^mapping used:\n[\s\S]*row 3, line 4, phone: error invalid_phone/);
+  const none = enrol(['validate', join(DATA, 'office_staff_list.xlsx'), '--sheet', 'Nope', ...today]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /no sheet named “Nope”/);
+
+  // Headings it is not sure of: exit 2, naming them; with --mapping, checked.
+  const own = join(dir, 'own.csv');
+  writeFileSync(own, 'Staff of Rampur\nS.No.,Naam,Mob\n1,Asha,9876543210\n');
+  const unsure = enrol(['validate', own, ...today]);
+  assert.equal(unsure.status, 2);
+  assert.match(unsure.stderr, /do not give firstName with certainty; headings not placed: “S\.No\.”, “Naam”/);
+  const map = join(dir, 'mapping.json');
+  writeFileSync(map, JSON.stringify({ Naam: 'firstName', 'S.No.': null }));
+  const placed = enrol(['validate', own, '--mapping', map, ...today]);
+  assert.equal(placed.status, 0, placed.stdout + placed.stderr);
+  assert.equal(placed.stdout, 'mapping used:\n  S.No. -> (left out) (given)\n  Naam -> firstName (given)\n  Mob -> phone (synonym)\n1 data rows, 0 errors in 0 rows, 0 warnings\n');
+  writeFileSync(map, '{"Naam": "name"}');
+  const bad = enrol(['validate', own, '--mapping', map, ...today]);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /mapping: “Naam”: no column name/);
 });

@@ -14,7 +14,11 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   enrol validate FILE [--format json|text] [--locale en_IN|hi_IN] [--max-rows N] [--today DD-MM-YYYY]
-        check an upload sheet; exit 0 clean (warnings allowed), 1 issues found, 2 file unreadable
+                 [--mapping MAPPING.json] [--sheet NAME]
+        check an upload sheet (CSV, Excel's text exports, or a workbook: .xlsx, .xls, .ods); headings other
+        than the template's are placed by MAPPING.json ({\"Mobile No.\": \"phone\", \"S.No.\": null}) or where
+        the automatic mapping is sure, and the mapping used is printed (to stderr with --format json);
+        exit 0 clean (warnings allowed), 1 issues found, 2 file unreadable or headings not placed
   enrol template        print the sheet's header line
   enrol gen --rows N [--error-rate R] [--seed S] [--full yes]
         write a realistic sheet of N rows to stdout; about R (0..1) of them with one mistake each
@@ -85,13 +89,14 @@ fn today_utc() -> Date {
 }
 
 fn validate(args: &[String]) -> Result<ExitCode, CliError> {
-    let (positional, pairs) = flags(args, &["format", "locale", "max-rows", "today"])?;
+    let (positional, pairs) = flags(args, &["format", "locale", "max-rows", "today", "mapping", "sheet"])?;
     let [path] = positional[..] else {
         return Err(CliError::Usage("validate takes one FILE".into()));
     };
     let mut config = Config::new(today_utc());
     let mut json = false;
     let mut locale = Locale::EnIn;
+    let (mut mapping, mut sheet) = (None, None);
     for (flag, value) in pairs {
         match flag {
             "format" => {
@@ -107,6 +112,15 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
             "max-rows" => {
                 config.max_rows = value.parse().map_err(|_| CliError::Usage("--max-rows takes a number".into()))?
             }
+            "mapping" => {
+                let text = std::fs::read_to_string(value)
+                    .map_err(|e| CliError::Unreadable(format!("cannot read {value}: {e}")))?;
+                mapping = Some(
+                    enrol_sheet::prepare::parse_mapping(&text)
+                        .map_err(|e| CliError::Unreadable(format!("{value}: {e}")))?,
+                );
+            }
+            "sheet" => sheet = Some(value),
             _ => {
                 let bad = || CliError::Usage("--today takes DD-MM-YYYY".into());
                 let dob = enrol_core::fields::Dob::parse(value, Date { year: 9999, month: 12, day: 31 })
@@ -115,19 +129,26 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
             }
         }
     }
-    let mut file = std::fs::File::open(path).map_err(|e| CliError::Unreadable(format!("cannot open {path}: {e}")))?;
-    let mut validator = Validator::new(config);
-    if let Ok(meta) = file.metadata() {
-        validator.reserve_for(meta.len());
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_to_end(&mut bytes))
+        .map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
+    // A workbook read and the office's own headings placed, as the page and the upload route do.
+    let file = enrol_sheet::prepare::prepare(bytes, mapping.as_deref(), sheet, &[], config.today, None)
+        .map_err(|e| CliError::Unreadable(format!("{path}: {e}")))?;
+    if let Some(used) = &file.mapping {
+        let lines: Vec<String> = used
+            .iter()
+            .map(|p| format!("  {} -> {} ({})", p.heading, p.field.map_or("(left out)", |c| c.name()), p.basis))
+            .collect();
+        let text = format!("mapping used:\n{}\n", lines.join("\n"));
+        if json { eprint!("{text}") } else { print!("{text}") }
     }
+    let mut validator = Validator::new(config);
+    validator.reserve_for(file.bytes.len() as u64);
     // The browser reads in chunks too: the same code path, the same answer.
-    let mut chunk = vec![0u8; 1 << 20];
-    loop {
-        let n = file.read(&mut chunk).map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        validator.push(&chunk[..n]);
+    for chunk in file.bytes.chunks(1 << 20) {
+        validator.push(chunk);
     }
     let report = validator.finish();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());

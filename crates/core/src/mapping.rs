@@ -25,6 +25,12 @@ use crate::reader::Record;
 use crate::schema::{Column, is_ignored_sunbird_column};
 use crate::text::{TextReader, write_cell};
 
+/// The confidence from which a proposal is applied without asking (a name, a synonym, a remembered heading;
+/// never content alone): the Worker's rule for an upload sent without a mapping.
+pub const CONFIDENT: u8 = 90;
+/// Headings a tenant's remembered mapping keeps at most.
+pub const MAX_REMEMBERED: usize = 500;
+
 /// Records looked at for the header row.
 pub const HEADER_SEARCH: usize = 10;
 /// Sample rows under the header kept for content matching and for showing.
@@ -39,6 +45,8 @@ pub enum Basis {
     Name,
     Synonym,
     Content,
+    /// What an administrator of the tenant confirmed for this heading before.
+    Remembered,
 }
 
 impl Basis {
@@ -48,6 +56,7 @@ impl Basis {
             Basis::Name => "name",
             Basis::Synonym => "synonym",
             Basis::Content => "content",
+            Basis::Remembered => "remembered",
         }
     }
 }
@@ -64,6 +73,8 @@ pub struct Proposed {
     pub field: Option<(Column, Basis, u8)>,
     /// A Sunbird column enrol reads past (see `schema`): not a mistake.
     pub sunbird: bool,
+    /// Placed (or left out) as an administrator of the tenant confirmed before.
+    pub remembered: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -250,6 +261,7 @@ pub fn propose_records(records: &[(u64, Vec<String>)], today: Date) -> Proposal 
             samples: rows.iter().take(SAMPLES).map(|(_, r)| r.get(index).cloned().unwrap_or_default()).collect(),
             field: match_heading(heading),
             sunbird: is_ignored_sunbird_column(heading),
+            remembered: false,
         })
         .collect();
     let exact = header_record == 0
@@ -272,14 +284,32 @@ pub fn propose_records(records: &[(u64, Vec<String>)], today: Date) -> Proposal 
 }
 
 impl Proposal {
+    /// Places the headings an administrator of the tenant confirmed before (`known`: normalised heading, and
+    /// the column it went to or none), over every guess: an office whose "Phone" column is not the one to use
+    /// said so. (A file with the template's own headings needs no mapping and is never remapped.)
+    pub fn remember(&mut self, known: &[(String, Option<Column>)]) {
+        for c in &mut self.columns {
+            let n = normalise(&c.heading);
+            if let Some((_, f)) = known.iter().find(|(h, _)| !n.is_empty() && *h == n) {
+                c.field = f.map(|f| (f, Basis::Remembered, 100));
+                c.remembered = true;
+            }
+        }
+    }
+
+    /// The column each heading goes to, as proposed.
+    pub fn fields(&self) -> Vec<Option<Column>> {
+        self.columns.iter().map(|c| c.field.map(|f| f.0)).collect()
+    }
+
     /// The sheet's columns that two or more headings go to, each with those headings' indexes.
     pub fn duplicates(&self) -> Vec<(Column, Vec<usize>)> {
-        duplicates(&self.columns.iter().map(|c| c.field.map(|f| f.0)).collect::<Vec<_>>())
+        duplicates(&self.fields())
     }
 
     /// What the header needs and no heading gives, as the validator names it ("firstName", "phone / email").
     pub fn missing(&self) -> Vec<&'static str> {
-        missing(&self.columns.iter().map(|c| c.field.map(|f| f.0)).collect::<Vec<_>>())
+        missing(&self.fields())
     }
 
     /// `{"headerRecord","headerLine","exact","columns":[{"index","heading","samples","field","basis",
@@ -312,10 +342,10 @@ impl Proposal {
                 )),
                 None => out.push_str("\"field\":null,\"basis\":null,\"confidence\":0"),
             }
-            out.push_str(&format!(",\"sunbird\":{}}}", c.sunbird));
+            out.push_str(&format!(",\"sunbird\":{},\"remembered\":{}}}", c.sunbird, c.remembered));
         }
         out.push_str("],");
-        write_problems(&mut out, &self.columns.iter().map(|c| c.field.map(|f| f.0)).collect::<Vec<_>>());
+        write_problems(&mut out, &self.fields());
         out.push('}');
         out
     }
@@ -349,7 +379,8 @@ fn write_problems(out: &mut String, fields: &[Option<Column>]) {
     out.push(']');
 }
 
-fn duplicates(fields: &[Option<Column>]) -> Vec<(Column, Vec<usize>)> {
+/// The sheet's columns that two or more of `fields` go to, each with their indexes.
+pub fn duplicates(fields: &[Option<Column>]) -> Vec<(Column, Vec<usize>)> {
     Column::ALL
         .into_iter()
         .map(|c| (c, fields.iter().enumerate().filter(|(_, f)| **f == Some(c)).map(|(i, _)| i).collect::<Vec<_>>()))
@@ -357,8 +388,8 @@ fn duplicates(fields: &[Option<Column>]) -> Vec<(Column, Vec<usize>)> {
         .collect()
 }
 
-/// The validator's header rules (`validate::Checker::header`), on a mapping.
-fn missing(fields: &[Option<Column>]) -> Vec<&'static str> {
+/// The validator's header rules (`validate::Checker::header`), on a mapping: what it needs and `fields` lack.
+pub fn missing(fields: &[Option<Column>]) -> Vec<&'static str> {
     let has = |c: Column| fields.contains(&Some(c));
     let mut out: Vec<&'static str> =
         Column::ALL.into_iter().filter(|c| c.is_mandatory() && !has(*c)).map(Column::name).collect();
@@ -368,6 +399,24 @@ fn missing(fields: &[Option<Column>]) -> Vec<&'static str> {
         out.push("phone / userName");
     }
     out
+}
+
+/// A remembered mapping as the page hands it to the validator's wasm: one `heading=column` a line, the
+/// heading normalised, the column empty for a heading that was left out. Lines that do not read are passed
+/// over (an old entry of a column since renamed places nothing).
+pub fn parse_known(text: &str) -> Vec<(String, Option<Column>)> {
+    text.lines()
+        .filter_map(|line| {
+            let (heading, field) = line.split_once('=')?;
+            let field = match field.trim() {
+                "" => None,
+                name => Some(Column::ALL.into_iter().find(|c| c.name() == name)?),
+            };
+            let heading = normalise(heading);
+            (!heading.is_empty()).then_some((heading, field))
+        })
+        .take(MAX_REMEMBERED)
+        .collect()
 }
 
 /// A mapping as the page sends it back: one entry per column of the file's header, in order, each a
@@ -516,5 +565,26 @@ mod tests {
         assert!(parse_fields("firstName,nope").is_err());
         let problems = problems_json(&parse_fields(",phone,phone").unwrap());
         assert_eq!(problems, r#"{"missing":["firstName"],"duplicates":[{"field":"phone","columns":[1,2]}]}"#);
+    }
+
+    #[test]
+    fn a_remembered_heading_is_placed_over_every_guess() {
+        let known = parse_known("Mobile No.=phone\nsno=\nNaam=firstName\nphone=email\nbroken line\nx=noSuchColumn\n");
+        assert_eq!(
+            known,
+            [
+                ("mobileno".to_string(), Some(Column::Phone)),
+                ("sno".to_string(), None),
+                ("naam".to_string(), Some(Column::FirstName)),
+                ("phone".to_string(), Some(Column::Email)),
+            ]
+        );
+        let mut p = propose("S.No.,Naam,Mobile No.,phone\n1,Asha,9876543210,a@b.in\n".as_bytes(), today());
+        assert_eq!(fields(&p), [None, None, Some("phone"), Some("phone")]);
+        p.remember(&known);
+        assert_eq!(fields(&p), [None, Some("firstName"), Some("phone"), Some("email")]);
+        assert_eq!(p.columns[1].field, Some((Column::FirstName, Basis::Remembered, 100)));
+        assert_eq!(p.columns[3].field.map(|f| f.1), Some(Basis::Remembered), "over the template's own name too");
+        assert!(p.to_json().contains("\"basis\":\"remembered\""));
     }
 }

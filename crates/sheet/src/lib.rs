@@ -13,6 +13,8 @@
 //! Hidden sheets are listed as hidden and never proposed; calamine does not expose hidden rows, so they are
 //! read like any other row.
 
+pub mod prepare;
+
 use std::io::Cursor;
 
 use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs};
@@ -100,6 +102,83 @@ pub enum SheetError {
     Read(String),
     #[error("no sheet {0}")]
     NoSheet(usize),
+    /// Past `Limits`: a zip that unpacks to more than it may, or a sheet that spans more cells.
+    #[error("{0}")]
+    TooLarge(String),
+    /// A workbook `open_bounded` does not read (.xls, .ods, a protected workbook).
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// What a workbook may unpack to, and how many cells one of its sheets may span, where memory is scarce
+/// (the Worker has 128 MB). calamine holds a sheet as every cell of the rectangle its cells span: one cell at
+/// A1 and one at XFD1048576 would make it reserve seventeen billion.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub unpacked_bytes: u64,
+    pub cells: u64,
+}
+
+/// An xlsx (and ods) is a zip file, an xls (and a password-protected xlsx) an OLE compound file.
+pub fn is_zip(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04")
+}
+
+pub fn is_ole(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+}
+
+/// Checks an `.xlsx` against `limits` before anything of it is held: the sizes its zip declares (its reader
+/// stops at them, so they cannot lie), then each sheet's cells, streamed one at a time, for the rectangle
+/// they span. Anything but an xlsx is `Unsupported`.
+pub fn check_xlsx(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
+    if is_ole(bytes) {
+        return Err(SheetError::Unsupported(
+            "an .xls workbook, or a workbook protected by a password: save it as .xlsx without a password".into(),
+        ));
+    }
+    if !is_zip(bytes) {
+        return Err(SheetError::Unsupported("not an .xlsx workbook".into()));
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| SheetError::Open(e.to_string()))?;
+    let mut unpacked = 0u64;
+    let mut xlsx = false;
+    for i in 0..zip.len() {
+        let entry = zip.by_index_raw(i).map_err(|e| SheetError::Open(e.to_string()))?;
+        unpacked = unpacked.saturating_add(entry.size());
+        xlsx |= entry.name().is_ok_and(|n| n == "xl/workbook.xml");
+    }
+    if !xlsx {
+        return Err(SheetError::Unsupported("not an .xlsx workbook (an .ods one?): save it as .xlsx".into()));
+    }
+    if unpacked > limits.unpacked_bytes {
+        return Err(SheetError::TooLarge(format!(
+            "the workbook unpacks to {unpacked} bytes, more than {} allowed",
+            limits.unpacked_bytes
+        )));
+    }
+    let mut book = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| SheetError::Open(e.to_string()))?;
+    for name in book.sheet_names() {
+        let mut cells = book.worksheet_cells_reader(&name).map_err(|e| SheetError::Read(e.to_string()))?;
+        let (mut top, mut bottom, mut left, mut right) = (u32::MAX, 0u32, u32::MAX, 0u32);
+        while let Some(c) = cells.next_cell().map_err(|e| SheetError::Read(e.to_string()))? {
+            if matches!(c.get_value(), calamine::DataRef::Empty) {
+                continue;
+            }
+            let (r, col) = c.get_position();
+            (top, bottom, left, right) = (top.min(r), bottom.max(r), left.min(col), right.max(col));
+            let spans = u64::from(bottom - top + 1) * u64::from(right - left + 1);
+            if spans > limits.cells {
+                return Err(SheetError::TooLarge(format!(
+                    "the sheet {name} spans {} rows and {} columns, more than {} cells allowed",
+                    bottom - top + 1,
+                    right - left + 1,
+                    limits.cells
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 pub struct Workbook {
@@ -306,7 +385,7 @@ impl SheetText {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "page"))]
 mod wasm {
     //! The page's handle: wasm-bindgen glue only.
     use super::*;

@@ -94,3 +94,25 @@ fn column_letters() {
     let got: Vec<String> = [0, 2, 25, 26, 51, 52, 701, 702].into_iter().map(column_letter).collect();
     assert_eq!(got, ["A", "C", "Z", "AA", "AZ", "BA", "ZZ", "AAA"]);
 }
+
+#[test]
+fn the_workers_limits_are_checked_before_the_workbook_is_held() {
+    let limits = enrol_sheet::Limits { unpacked_bytes: 48 << 20, cells: 1_000_000 };
+    assert!(enrol_sheet::check_xlsx(&fixture("office_staff_list.xlsx"), limits).is_ok());
+    let too_large = |name: &str| match enrol_sheet::check_xlsx(&fixture(name), limits) {
+        Err(enrol_sheet::SheetError::TooLarge(why)) => why,
+        other => panic!("{name}: {other:?}"),
+    };
+    // 300 MB of zeros packed into 300 KB: refused from the sizes the zip declares, before unpacking.
+    assert!(too_large("hostile_zip_bomb.xlsx").contains("unpacks to 314589890 bytes"));
+    // One cell at A1 and one at XFD1048576.
+    assert!(too_large("hostile_sparse_corners.xlsx").contains("spans 1048576 rows and 16384 columns"));
+    for (bytes, says) in [
+        (fixture("xlsx_renamed.csv")[..40].to_vec(), ""),
+        (b"firstName,phone\n".to_vec(), "not an .xlsx"),
+        ([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0].to_vec(), "password"),
+    ] {
+        let got = enrol_sheet::check_xlsx(&bytes, limits).map_err(|e| e.to_string());
+        assert!(got.as_ref().is_err_and(|e| e.contains(says)), "{got:?}");
+    }
+}

@@ -111,11 +111,17 @@ pub fn template_header() -> String {
 
 /// The heading mapping enrol-core proposes for the head of a file (its first records are enough; any text
 /// flavour): JSON, see `enrol_core::mapping::Proposal::to_json`. `exact` true means the file needs none.
-/// `today` (year, month 1-12, day 1-31) decides which sample dates can be dates of birth.
+/// `today` (year, month 1-12, day 1-31) decides which sample dates can be dates of birth. `known` is the
+/// tenant's remembered mapping (`heading=column` lines, see `enrol_core::mapping::parse_known`), placed
+/// over the guesses.
 #[wasm_bindgen(js_name = proposeMapping)]
-pub fn propose_mapping(head: &[u8], year: i32, month: u8, day: u8) -> Result<String, JsError> {
+pub fn propose_mapping(head: &[u8], year: i32, month: u8, day: u8, known: &str) -> Result<String, JsError> {
     let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
-    Ok(enrol_core::mapping::propose(head, today).to_json())
+    let mut p = enrol_core::mapping::propose(head, today);
+    if !p.exact {
+        p.remember(&enrol_core::mapping::parse_known(known));
+    }
+    Ok(p.to_json())
 }
 
 /// The file rewritten as UTF-8 CSV under the confirmed mapping: `fields` has one column name (or nothing,
