@@ -512,6 +512,8 @@ $('upload').addEventListener('click', async () => {
   form.append('file', file, file.name);
   form.append('tenantId', tenantId);
   form.append('userType', userType);
+  const mapping = sheets.mappingOf(file);
+  if (mapping) form.append('mapping', mapping);
   $('uploading').hidden = false;
   $('status').textContent = t().uploading(summary.rows, file.name);
   try {
@@ -740,7 +742,7 @@ $('locale').addEventListener('change', async (e) => {
 
 // A workbook, or headings of the office's own, go through the mapping step first (sheet.js); a CSV under the
 // template's headings goes straight to the check.
-const sheets = sheetStep({ locale: () => locale, today, ready: check, status: (text) => { $('status').textContent = text; } });
+const sheets = sheetStep({ locale: () => locale, today, known: () => rules?.config?.mapping, ready: check, status: (text) => { $('status').textContent = text; } });
 
 $('file').addEventListener('change', (e) => {
   const file = e.target.files[0];

@@ -27,34 +27,34 @@ async function loadSheetModule() {
   return sheetModule;
 }
 
-function proposal(bytes, today, extra) {
+function proposal(bytes, today, known, extra) {
   return {
     type: 'proposal', ...extra,
-    proposal: JSON.parse(proposeMapping(bytes.subarray(0, HEAD), ...today)),
+    proposal: JSON.parse(proposeMapping(bytes.subarray(0, HEAD), ...today, known ?? '')),
     fields: fieldNames().split('\n'),
   };
 }
 
-async function open({ file, today }) {
+async function open({ file, today, known }) {
   await validator;
   book?.free();
   book = null;
   const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
   if (!isSpreadsheet(head)) {
     source = { file };
-    return proposal(new Uint8Array(await file.slice(0, HEAD).arrayBuffer()), today, { kind: 'text' });
+    return proposal(new Uint8Array(await file.slice(0, HEAD).arrayBuffer()), today, known, { kind: 'text' });
   }
   const m = await loadSheetModule();
   book = new m.Book(new Uint8Array(await file.arrayBuffer()));
   return { type: 'sheets', sheets: JSON.parse(book.sheetsJson()), proposed: book.proposeSheet(...today) };
 }
 
-function read({ index, today, locale }) {
+function read({ index, today, locale, known }) {
   const r = book.read(index, locale);
   const csv = r.csv();
   source = { csv };
   const rows = JSON.parse(r.rowsJson());
-  return proposal(csv, today, { kind: 'sheet', index, rows, notes: JSON.parse(r.notesJson()), firstColumn: r.firstColumn() });
+  return proposal(csv, today, known, { kind: 'sheet', index, rows, notes: JSON.parse(r.notesJson()), firstColumn: r.firstColumn() });
 }
 
 async function apply({ fields, headerRecord }) {

@@ -16,7 +16,7 @@ const TEXT = {
     heading: 'Your heading', samples: 'First values', field: 'Column in enrol', sure: 'How sure',
     leaveOut: '— leave out —', noHeading: (letter) => `(no heading, column ${letter})`,
     fieldFor: (h) => `Column in enrol for “${h}”`,
-    basis: { exact: 'same name', name: 'same name', synonym: 'known name', content: 'from its values' },
+    basis: { exact: 'same name', name: 'same name', synonym: 'known name', content: 'from its values', remembered: 'as last time' },
     apply: 'Check with these columns',
     missing: (list) => `Still needed: ${list}.`,
     duplicate: (field, headings) => `${headings} all go to ${field}: choose one.`,
@@ -33,7 +33,7 @@ const TEXT = {
     heading: 'आपका शीर्षक', samples: 'पहले मान', field: 'enrol का कॉलम', sure: 'कितना निश्चित',
     leaveOut: '— छोड़ दें —', noHeading: (letter) => `(शीर्षक नहीं, कॉलम ${letter})`,
     fieldFor: (h) => `“${h}” के लिए enrol का कॉलम`,
-    basis: { exact: 'वही नाम', name: 'वही नाम', synonym: 'ज्ञात नाम', content: 'मानों से' },
+    basis: { exact: 'वही नाम', name: 'वही नाम', synonym: 'ज्ञात नाम', content: 'मानों से', remembered: 'पिछली बार की तरह' },
     apply: 'इन कॉलमों से जाँचें',
     missing: (list) => `अभी चाहिए: ${list}।`,
     duplicate: (field, headings) => `${headings} सभी ${field} में जाते हैं: एक चुनें।`,
@@ -59,11 +59,18 @@ function cell(text, label) {
   return td;
 }
 
+/** The tenant's remembered mapping ({heading: column or null}, from its upload configuration) as the
+ * validator's wasm reads it: one `heading=column` a line. */
+function knownLines(mapping) {
+  return Object.entries(mapping ?? {}).map(([h, f]) => `${h}=${f ?? ''}`).join('\n');
+}
+
 /**
- * `locale()` and `today()` are the page's; `ready(file)` checks a file (the chosen one, or the CSV made from
- * it); `status(text)` tells the administrator what is happening.
+ * `locale()` and `today()` are the page's; `known()` the chosen tenant's remembered mapping; `ready(file)`
+ * checks a file (the chosen one, or the CSV made from it); `status(text)` tells the administrator what is
+ * happening.
  */
-export function sheetStep({ locale, today, ready, status }) {
+export function sheetStep({ locale, today, known, ready, status }) {
   let worker = null;
   let file = null; // the chosen file
   let shown = null; // the last proposal message, with the administrator's choices in `choice`
@@ -82,7 +89,7 @@ export function sheetStep({ locale, today, ready, status }) {
     if (data.type === 'sheets') {
       sheets = data;
       const first = data.proposed >= 0 ? data.proposed : 0;
-      worker.postMessage({ type: 'read', index: first, today: today(), locale: locale() });
+      worker.postMessage({ type: 'read', index: first, today: today(), locale: locale(), known: knownLines(known()) });
     } else if (data.type === 'proposal') {
       shown = { ...data, choice: data.proposal.columns.map((c) => c.field ?? '') };
       if (data.proposal.exact) {
@@ -99,7 +106,7 @@ export function sheetStep({ locale, today, ready, status }) {
     } else if (data.type === 'remapped') {
       const name = file.name.replace(/\.[^.]*$/, '') + '.csv';
       const csv = new File([data.csv], name, { type: 'text/csv' });
-      made = shown.kind === 'sheet' ? { file: csv, shown, sheet: sheets?.sheets[shown.index]?.name ?? '' } : null;
+      made = { file: csv, shown, sheet: shown.kind === 'sheet' ? sheets?.sheets[shown.index]?.name ?? '' : null };
       ready(csv);
     } else if (data.type === 'error') {
       if (data.request === 'open' && !SPREADSHEET.test(file.name)) {
@@ -184,7 +191,9 @@ export function sheetStep({ locale, today, ready, status }) {
       const fieldCell = cell('', heads[2]);
       fieldCell.append(select);
       const chosen = shown.choice[i];
-      const sure = chosen && chosen === c.field ? `${c.confidence}% · ${tx.basis[c.basis]}` : '—';
+      // Left out as last time (an administrator of the tenant did so), or placed: how sure, and why.
+      const sure = chosen && chosen === c.field ? `${c.confidence}% · ${tx.basis[c.basis]}`
+        : !chosen && !c.field && c.remembered ? tx.basis.remembered : '—';
       tr.append(cell(heading(i), heads[0]), cell(c.samples.filter((s) => s.trim()).slice(0, 3).join(' · '), heads[1]),
         fieldCell, cell(sure, heads[3]));
       return tr;
@@ -201,7 +210,7 @@ export function sheetStep({ locale, today, ready, status }) {
   });
 
   $('sheet-select').addEventListener('change', (e) => {
-    worker.postMessage({ type: 'read', index: Number(e.target.value), today: today(), locale: locale() });
+    worker.postMessage({ type: 'read', index: Number(e.target.value), today: today(), locale: locale(), known: knownLines(known()) });
   });
 
   function apply() {
@@ -216,13 +225,24 @@ export function sheetStep({ locale, today, ready, status }) {
      * when `checked` is the CSV made from a sheet; null otherwise, and for an issue of the whole file.
      */
     place(issue, checked) {
-      if (!made || made.file !== checked || issue.row == null) return null;
+      if (!made || made.sheet == null || made.file !== checked || issue.row == null) return null;
       const m = made.shown;
       const row = m.rows[m.proposal.headerRecord + issue.row];
       const at = issue.column == null ? -1 : m.choice.indexOf(issue.column);
       if (row == null) return null;
       if (at < 0) return t().place(made.sheet, row, '', '').replace(/, [^,]*$/, '');
       return t().place(made.sheet, row, letter((m.firstColumn ?? 0) + m.proposal.columns[at].index), m.proposal.columns[at].heading);
+    },
+    /**
+     * The confirmed mapping of the CSV made from the administrator's file, sent with the upload so that the
+     * upload record keeps it and the tenant remembers it: {heading: column or null}; null for another file.
+     */
+    mappingOf(checked) {
+      if (!made || made.file !== checked) return null;
+      const m = made.shown;
+      const out = {};
+      m.proposal.columns.forEach((c, i) => { if (c.heading) out[c.heading] = m.choice[i] || null; });
+      return JSON.stringify(out);
     },
     /** A file was chosen or dropped. */
     choose(chosen) {
@@ -232,12 +252,12 @@ export function sheetStep({ locale, today, ready, status }) {
       $('mapping').hidden = true;
       if (SPREADSHEET.test(chosen.name)) status(t().reading(chosen.name));
       start();
-      worker.postMessage({ type: 'open', file: chosen, today: today() });
+      worker.postMessage({ type: 'open', file: chosen, today: today(), known: knownLines(known()) });
     },
     /** The language changed: the step's words, and a sheet's notes, which the reader writes. */
     relabel() {
       if (!shown) return;
-      if (shown.kind === 'sheet') worker.postMessage({ type: 'read', index: shown.index, today: today(), locale: locale() });
+      if (shown.kind === 'sheet') worker.postMessage({ type: 'read', index: shown.index, today: today(), locale: locale(), known: knownLines(known()) });
       else render();
       problems();
     },

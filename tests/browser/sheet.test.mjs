@@ -112,6 +112,20 @@ test('two headings on the phone: one is left out, and the sheet is uploaded as t
   const users = await rows(app, `SELECT name, mobile_number FROM users WHERE mobile_number IN ('9876543210', '9876543211')
     ORDER BY mobile_number`);
   assert.deepEqual(users.map((u) => [u.name, u.mobile_number]), [['आशा', '9876543210'], ['Ravi', '9876543211']]);
-  const [upload] = await rows(app, 'SELECT file_name FROM uploads');
+  const [upload] = await rows(app, 'SELECT file_name, mapping FROM uploads');
   assert.equal(upload.file_name, 'office_two_phone_columns.csv');
+  assert.deepEqual(JSON.parse(upload.mapping).map((m) => [m.heading, m.field]).sort(),
+    [['Mobile No.', 'phone'], ['Name of Employee', 'firstName'], ['Phone', null], ['Village', 'location']], 'the record keeps the confirmed mapping');
+
+  // The next file of this tenant gets the mapping confirmed: "Phone" is left out as last time, nothing to fix.
+  await page.reload();
+  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+  await chooseSheet(page, 'office_two_phone_columns.xlsx');
+  assert.deepEqual(await mapping(page), [
+    ['Name of Employee', 'firstName'], ['Mobile No.', 'phone'], ['Phone', ''], ['Village', 'location'],
+  ]);
+  assert.match(await page.locator('#mapping-table tbody tr').nth(2).textContent(), /as last time/);
+  await page.locator('#mapping-problems', { hasText: 'Every needed column is there.' }).waitFor();
+  assert.ok(await page.locator('#mapping-apply').isEnabled());
+  await checkState(page, 'sheet-remembered-mapping');
 });

@@ -12,7 +12,8 @@ use crate::http;
 use crate::users::model::{today, valid_tenant_id};
 use enrol_core::config::{Allowed, DEFAULT_GRADES, DEFAULT_LANGUAGES, DEFAULT_ROLES, DEFAULT_SUBJECTS};
 use enrol_core::fields::MobileRule;
-use enrol_core::{Config, Date};
+use enrol_core::mapping::MAX_REMEMBERED;
+use enrol_core::{Column, Config, Date};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use worker::{Request, Response};
@@ -92,6 +93,58 @@ pub async fn upload_config(db: &Db, tenant: &str) -> Result<UploadConfig, ApiErr
         }
         None => Ok(UploadConfig::default()),
     }
+}
+
+/// The headings administrators of `tenant` confirmed (normalised), each with its column or none: proposed
+/// first for the next file, by the page and by the upload.
+pub async fn remembered_mapping(db: &Db, tenant: &str) -> Result<Vec<(String, Option<Column>)>, ApiError> {
+    #[derive(Deserialize)]
+    struct Row {
+        heading: String,
+        field: Option<String>,
+    }
+    let rows: Vec<Row> = db
+        .all(
+            "SELECT heading, field FROM tenant_mappings WHERE tenant_id = ?1 ORDER BY updated_at DESC, heading LIMIT ?2",
+            &[text(tenant), crate::db::int(MAX_REMEMBERED as i64)],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| match r.field {
+            None => Some((r.heading, None)),
+            // A column since renamed places nothing.
+            Some(f) => Column::ALL.into_iter().find(|c| c.name() == f).map(|c| (r.heading, Some(c))),
+        })
+        .collect())
+}
+
+/// Remembers what an upload's mapping placed, for every administrator of the tenant; the tenant keeps its
+/// `MAX_REMEMBERED` latest headings.
+pub fn remember_mapping(
+    db: &Db,
+    tenant: &str,
+    confirmed: &[(String, Option<Column>)],
+    by: &str,
+) -> Result<Vec<worker::D1PreparedStatement>, ApiError> {
+    if confirmed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let entries: Vec<serde_json::Value> = confirmed.iter().map(|(h, f)| json!([h, f.map(Column::name)])).collect();
+    Ok(vec![
+        db.stmt(
+            "INSERT INTO tenant_mappings (tenant_id, heading, field, updated_by)
+             SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?3 FROM json_each(?2) WHERE true
+             ON CONFLICT (tenant_id, heading) DO UPDATE SET field = excluded.field, updated_by = excluded.updated_by,
+               updated_at = unixepoch()",
+            &[text(tenant), text(&serde_json::Value::from(entries).to_string()), text(by)],
+        )?,
+        db.stmt(
+            "DELETE FROM tenant_mappings WHERE tenant_id = ?1 AND heading NOT IN (
+               SELECT heading FROM tenant_mappings WHERE tenant_id = ?1 ORDER BY updated_at DESC, heading LIMIT ?2)",
+            &[text(tenant), crate::db::int(MAX_REMEMBERED as i64)],
+        )?,
+    ])
 }
 
 #[derive(Deserialize)]
@@ -180,20 +233,23 @@ async fn managed(db: &Db, caller: &Caller, id: &str) -> Result<(), ApiError> {
 }
 
 /// The configuration as the page reads it; `mobileDigits` and `mobileFirstDigits` are the deployment's (not
-/// the tenant's), so that the page checks phones as the upload and the API do.
-fn config_json(tenant: &str, c: &UploadConfig, s: &Settings) -> serde_json::Value {
-    json!({
+/// the tenant's), so that the page checks phones as the upload and the API do. `mapping` is the tenant's
+/// remembered one: each heading (normalised) to its column, or null for a column left out.
+async fn config_json(db: &Db, tenant: &str, c: &UploadConfig, s: &Settings) -> Result<serde_json::Value, ApiError> {
+    let known: serde_json::Map<String, serde_json::Value> =
+        remembered_mapping(db, tenant).await?.into_iter().map(|(h, f)| (h, f.map(Column::name).into())).collect();
+    Ok(json!({
         "tenantId": tenant, "maxRows": c.max_rows, "roles": c.roles, "grades": c.grades,
         "languages": c.languages, "subjects": c.subjects,
-        "mobileDigits": s.mobile.digits, "mobileFirstDigits": s.mobile.first_digits(),
-    })
+        "mobileDigits": s.mobile.digits, "mobileFirstDigits": s.mobile.first_digits(), "mapping": known,
+    }))
 }
 
 /// `GET /v1/tenant/{id}/upload-config`.
 pub async fn get_config(req: Request, db: &Db, s: &Settings, tenant: &str) -> Result<Response, ApiError> {
     let caller = auth::require(db, auth::token_of(&req, None)).await?;
     managed(db, &caller, tenant).await?;
-    http::ok_json(&config_json(tenant, &upload_config(db, tenant).await?, s))
+    http::ok_json(&config_json(db, tenant, &upload_config(db, tenant).await?, s).await?)
 }
 
 /// A change of the configuration: every field optional; what is given replaces the current value.
@@ -282,5 +338,5 @@ pub async fn put_config(mut req: Request, db: &Db, s: &Settings, tenant: &str) -
         )?,
     ])
     .await?;
-    http::ok_json(&config_json(tenant, &config, s))
+    http::ok_json(&config_json(db, tenant, &config, s).await?)
 }

@@ -1,5 +1,5 @@
-//! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`, or a
-//! `text/csv` body with `?tenantId=…&userType=…`. The body's size is known before it is read (a
+//! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`,
+//! `mapping` and `sheet`, or a `text/csv` (or `.xlsx`) body with `?tenantId=…&userType=…&mapping=…&sheet=…`. The body's size is known before it is read (a
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
@@ -13,7 +13,14 @@ pub struct UploadRequest {
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub idempotency_key: Option<String>,
+    /// The file's headings and the column each goes to, as JSON (see `prepare`).
+    pub mapping: Option<String>,
+    /// The workbook's sheet to read, by name.
+    pub sheet: Option<String>,
 }
+
+/// The media type of an `.xlsx` file.
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)
@@ -88,8 +95,16 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             Some(FormEntry::Field(_)) => return Err(bad("FileRequired", "file must be a file part, not a text field")),
         };
         let bytes = file.bytes().await.map_err(|_| bad("InvalidMultipart", "The file part could not be read"))?;
-        Ok(UploadRequest { tenant_id, user_type, file_name: clean_file_name(&file.name()), bytes, idempotency_key })
-    } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") {
+        Ok(UploadRequest {
+            tenant_id,
+            user_type,
+            file_name: clean_file_name(&file.name()),
+            bytes,
+            idempotency_key,
+            mapping: text("mapping")?.or_else(|| query(req, "mapping")),
+            sheet: text("sheet")?.or_else(|| query(req, "sheet")),
+        })
+    } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") || ct.starts_with(XLSX) {
         let bytes = req.bytes().await.map_err(|_| bad("InvalidBody", "The request body could not be read"))?;
         if bytes.len() > max {
             return Err(too_large(max));
@@ -101,8 +116,14 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             file_name: clean_file_name(&name),
             bytes,
             idempotency_key,
+            mapping: query(req, "mapping"),
+            sheet: query(req, "sheet"),
         })
     } else {
-        Err(ApiError::new(415, "UnsupportedMediaType", "Send the upload as multipart/form-data or text/csv"))
+        Err(ApiError::new(
+            415,
+            "UnsupportedMediaType",
+            format!("Send the upload as multipart/form-data, text/csv or {XLSX}"),
+        ))
     }
 }

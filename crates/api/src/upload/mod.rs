@@ -8,6 +8,7 @@
 //! each other cannot both commit: the identity keys' primary key fails the second batch whole.
 
 mod body;
+mod prepare;
 mod status;
 mod store;
 
@@ -78,14 +79,19 @@ pub async fn upload(
         return Err(body::too_large(max));
     }
     let sha = crate::credentials::hex(&Sha256::digest(&upload.bytes));
-    // The default key: the same file into the same tenant as the same type is the same upload.
+    let mut core = config.to_core(s.mobile);
+    core.max_issues = MAX_STORED_ISSUES;
+    let (today, mobile) = (core.today, core.mobile);
+    let known = tenants::remembered_mapping(db, &tenant).await?;
+    let file = prepare::prepare(upload.bytes, upload.mapping.as_deref(), upload.sheet.as_deref(), &known, today)?;
+    // The default key: the same data into the same tenant as the same type is the same upload.
     let key = upload.idempotency_key.clone().unwrap_or_else(|| {
         let mut h = Sha256::new();
         h.update(tenant.as_bytes());
         h.update([0]);
         h.update(user_type.as_str().as_bytes());
         h.update([0]);
-        h.update(&upload.bytes);
+        h.update(&file.bytes);
         crate::credentials::hex(&h.finalize())
     });
     if let Some(done) = store::by_key(db, &tenant, &key).await? {
@@ -96,11 +102,8 @@ pub async fn upload(
         };
     }
 
-    let mut core = config.to_core(s.mobile);
-    core.max_issues = MAX_STORED_ISSUES;
-    let (today, mobile) = (core.today, core.mobile);
     let mut validator = enrol_core::Validator::new(core);
-    validator.push(&upload.bytes);
+    validator.push(&file.bytes);
     let report = validator.finish();
     let mut record = store::Record {
         process_id: auth::uuid_v4()?,
@@ -115,12 +118,14 @@ pub async fn upload(
         issues: report.issues,
         failed_rows: report.summary.rows_with_errors,
         actor: crate::audit::Actor::of(&caller, &req),
+        mapping: prepare::mapping_json(&file),
+        remember: file.confirmed,
     };
     if report.summary.errors > 0 {
         store::record_failed(db, &record).await?;
         return status::answer(db, &caller, &record.process_id, &req).await;
     }
-    let people = sheet::users(&upload.bytes, today, mobile);
+    let people = sheet::users(&file.bytes, today, mobile);
     // Every row's roles are the caller's to grant here, whatever the tenant's configuration lists (a list
     // written before this rule, or by a higher administrator, may offer more than this caller may give). A
     // sheet repeats a few codes over many rows: each distinct one is checked once.
@@ -186,6 +191,8 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         issues: Vec::new(),
         failed_rows: 0,
         actor: crate::audit::Actor::system(""),
+        mapping: None,
+        remember: Vec::new(),
     };
     let statements = store::statements(db, &keys, &record, &people, s)?;
     let started = now_millis();

@@ -30,6 +30,7 @@ struct UploadRow {
     created: i64,
     failed: i64,
     issues: Option<String>,
+    mapping: Option<String>,
 }
 
 impl UploadRow {
@@ -39,12 +40,13 @@ impl UploadRow {
             "status": self.status, "createdAt": iso8601(self.created_at.max(0) as u64), "createdBy": self.created_by,
             "fileName": self.file_name, "sha256": self.sha256,
             "counts": { "rows": self.rows, "created": self.created, "failed": self.failed },
+            // How the file's headings were placed: [{"heading","field","basis"}], null for the template's.
+            "mapping": self.mapping.as_deref().and_then(|m| serde_json::from_str::<Value>(m).ok()),
         })
     }
 }
 
-const UPLOAD_COLUMNS: &str =
-    "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed";
+const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping";
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {

@@ -34,6 +34,10 @@ pub struct Record {
     pub failed_rows: u64,
     /// Who uploads, for the audit log's entry (written in the upload's batch).
     pub actor: audit::Actor,
+    /// How the file's headings were placed (JSON, see `prepare`).
+    pub mapping: Option<String>,
+    /// The headings the sent mapping placed, remembered for the tenant in the upload's batch.
+    pub remember: Vec<(String, Option<enrol_core::Column>)>,
 }
 
 impl Record {
@@ -90,8 +94,8 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
     let failed = if status == "FAILED" { r.failed_rows.max(1) } else { 0 };
     db.stmt(
         "INSERT INTO uploads (process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256,
-            idempotency_key, rows, created, failed, issues)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+            idempotency_key, rows, created, failed, issues, mapping)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         &[
             text(&r.process_id),
             text(&r.tenant_id),
@@ -107,6 +111,7 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
             int(created as i64),
             int(failed as i64),
             text(&r.issues_json()),
+            r.mapping.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
         ],
     )
 }
@@ -118,13 +123,21 @@ fn audit_entry(
     outcome: audit::Outcome,
     created: u64,
 ) -> Result<worker::D1PreparedStatement, ApiError> {
-    let detail = json!({ "processId": r.process_id, "fileName": r.file_name, "rows": r.rows, "created": created,
+    let mut detail = json!({ "processId": r.process_id, "fileName": r.file_name, "rows": r.rows, "created": created,
                          "userType": r.user_type.as_str() });
+    // A sent mapping changes what the tenant remembers: the change is recorded with the upload.
+    if !r.remember.is_empty() {
+        detail["mapping"] =
+            Value::Object(r.remember.iter().map(|(h, f)| (h.clone(), Value::from(f.map(Column::name)))).collect());
+    }
     audit::entry(db, &r.actor, Some(&r.tenant_id), None, audit::action::UPLOAD, outcome, detail)
 }
 
 pub async fn record_failed(db: &Db, r: &Record) -> Result<(), ApiError> {
-    db.batch(vec![insert_record(db, r, "FAILED", 0)?, audit_entry(db, r, audit::Outcome::Failed, 0)?]).await?;
+    let mut statements = vec![insert_record(db, r, "FAILED", 0)?, audit_entry(db, r, audit::Outcome::Failed, 0)?];
+    // The mapping was confirmed, whatever the data's verdict.
+    statements.extend(crate::tenants::remember_mapping(db, &r.tenant_id, &r.remember, &r.created_by)?);
+    db.batch(statements).await?;
     Ok(())
 }
 
@@ -352,5 +365,6 @@ pub fn statements(
             &[text(&part), pid.clone()],
         )?);
     }
+    statements.extend(crate::tenants::remember_mapping(db, &r.tenant_id, &r.remember, &r.created_by)?);
     Ok(statements)
 }
