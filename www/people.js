@@ -12,6 +12,10 @@
 const $ = (id) => document.getElementById(id);
 const SESSION = 'enrol.session';
 const PAGE = 50;
+const FUNNEL_REFRESH_MS = 3000;
+/** The actions the audit log records (crates/api/src/audit.rs, `action`). */
+const ACTIONS = ['upload', 'reissue', 'contact.change', 'deactivate', 'activate', 'unlock', 'user.update',
+  'upload-config.change', 'signin', 'signin.failed', 'password.reset', 'lockout'];
 
 const TEXT = {
   en_IN: {
@@ -22,6 +26,14 @@ const TEXT = {
     select: 'Select', person: 'Person', steps: 'Onboarding', state: 'Account', actions: 'Actions', more: 'Show more',
     peopleTable: 'People found', auditTitle: 'Audit log', auditTable: 'What administrators did', auditCsv: 'Download the audit log (CSV)',
     when: 'When', who: 'Who', what: 'What', outcome: 'Outcome', subject: 'Person',
+    auditActor: 'Administrator (user name)', auditAction: 'Action', auditSubject: 'Person (user name)',
+    auditSince: 'From', auditUntil: 'To', auditApply: 'Show entries', anyAction: 'Any action',
+    auditFound: (n, more) => (n === 0 ? 'No entries match.' : more ? `${n} entries shown; more below.` : `${n} entries.`),
+    actions: {
+      upload: 'Upload', reissue: 'Re-send credentials', 'contact.change': 'Change of contact', deactivate: 'Deactivation',
+      activate: 'Activation', unlock: 'Unlock', 'user.update': 'Change of a user', 'upload-config.change': 'Change of upload settings',
+      signin: 'Administrator sign-in', 'signin.failed': 'Failed sign-in', 'password.reset': 'Password reset by code', lockout: 'Lockout',
+    },
     reissue: 'Re-send credentials', contact: 'Change contact', deactivate: 'Deactivate', activate: 'Activate', unlock: 'Unlock',
     selected: 'For the selected people:', everyone: 'For everyone found:',
     confirm: 'Confirm', cancel: 'Cancel', mobile: 'Mobile number', email: 'Email', saveResend: 'Save and re-send',
@@ -46,6 +58,14 @@ const TEXT = {
     select: 'चुनें', person: 'व्यक्ति', steps: 'ऑनबोर्डिंग', state: 'खाता', actions: 'कार्य', more: 'और दिखाएँ',
     peopleTable: 'मिले लोग', auditTitle: 'ऑडिट लॉग', auditTable: 'व्यवस्थापकों ने क्या किया', auditCsv: 'ऑडिट लॉग डाउनलोड करें (CSV)',
     when: 'कब', who: 'किसने', what: 'क्या', outcome: 'परिणाम', subject: 'व्यक्ति',
+    auditActor: 'व्यवस्थापक (उपयोगकर्ता नाम)', auditAction: 'कार्य', auditSubject: 'व्यक्ति (उपयोगकर्ता नाम)',
+    auditSince: 'से', auditUntil: 'तक', auditApply: 'प्रविष्टियाँ दिखाएँ', anyAction: 'कोई भी कार्य',
+    auditFound: (n, more) => (n === 0 ? 'कोई प्रविष्टि नहीं मिली।' : more ? `${n} प्रविष्टियाँ दिखाई गईं; और नीचे।` : `${n} प्रविष्टियाँ।`),
+    actions: {
+      upload: 'अपलोड', reissue: 'क्रेडेंशियल फिर भेजे', 'contact.change': 'संपर्क बदला', deactivate: 'निष्क्रिय किया',
+      activate: 'सक्रिय किया', unlock: 'अनलॉक किया', 'user.update': 'उपयोगकर्ता बदला', 'upload-config.change': 'अपलोड सेटिंग बदली',
+      signin: 'व्यवस्थापक का साइन इन', 'signin.failed': 'असफल साइन इन', 'password.reset': 'कोड से पासवर्ड बदला', lockout: 'लॉकआउट',
+    },
     reissue: 'क्रेडेंशियल फिर भेजें', contact: 'संपर्क बदलें', deactivate: 'निष्क्रिय करें', activate: 'सक्रिय करें', unlock: 'अनलॉक करें',
     selected: 'चुने गए लोगों के लिए:', everyone: 'मिले सभी लोगों के लिए:',
     confirm: 'पुष्टि करें', cancel: 'रद्द करें', mobile: 'मोबाइल नंबर', email: 'ईमेल', saveResend: 'सहेजें और फिर भेजें',
@@ -69,6 +89,9 @@ let locale = 'en_IN';
 let people = []; // the rows shown
 let next = null; // the cursor of the next page
 let funnel = null;
+let funnelTimer = 0; // the next refresh of the funnel while welcome messages are still on their way
+let audit = []; // the audit entries shown
+let auditNext = null; // the cursor of the next page of the audit log
 const chosen = new Set(); // uuids ticked
 let pending = null; // what the dialog's Confirm runs: an async function answering the message to show
 
@@ -112,6 +135,8 @@ function applyLanguage() {
   for (const el of section.querySelectorAll('[data-p-i18n]')) el.textContent = t()[el.dataset.pI18n];
   for (const el of section.querySelectorAll('[data-p-i18n-label]')) el.setAttribute('aria-label', t()[el.dataset.pI18nLabel]);
   for (const o of $('people-filter').options) o.textContent = t()[o.value || 'all'];
+  actionOptions();
+  renderAudit();
   renderFunnel();
   renderPeople();
 }
@@ -152,11 +177,22 @@ async function load(more = false) {
 }
 
 async function loadFunnel() {
+  clearTimeout(funnelTimer);
   const q = new URLSearchParams({ tenantId: tenant() });
   const upload = $('people-upload').value.trim();
   if (/^[0-9a-f-]{36}$/i.test(upload)) q.set('processId', upload);
+  const asked = q.toString();
   funnel = await api(`/v1/onboarding/funnel?${q}`);
   renderFunnel();
+  // While messages move (some still queued), the funnel is read again every few seconds: the administrator
+  // watches the bars fill without pressing anything. Only while the view shows the same tenant and upload.
+  if (funnel.queued > 0) {
+    funnelTimer = setTimeout(() => {
+      const q2 = new URLSearchParams({ tenantId: tenant() });
+      if (/^[0-9a-f-]{36}$/i.test($('people-upload').value.trim())) q2.set('processId', $('people-upload').value.trim());
+      if (!section.hidden && token() && q2.toString() === asked) loadFunnel().catch(() => {});
+    }, FUNNEL_REFRESH_MS);
+  }
 }
 
 /** The funnel: four bars, each with its label and number written on it; the list below is its text. */
@@ -304,13 +340,58 @@ function askSelected(action) {
   ask(action, { tenantId: tenant(), uuids: [...chosen] }, chosen.size);
 }
 
-async function loadAudit() {
-  const r = await api(`/v1/audit?${new URLSearchParams({ tenantId: tenant(), limit: 20 })}`);
+function actionOptions() {
+  const select = $('audit-action');
+  const was = select.value;
+  select.replaceChildren(...['', ...ACTIONS].map((a) => {
+    const o = document.createElement('option');
+    o.value = a;
+    o.textContent = a ? t().actions[a] : t().anyAction;
+    return o;
+  }));
+  select.value = was;
+}
+
+/** The audit log's filters, as the API reads them (dates are whole days, in the administrator's time zone). */
+function auditQuery() {
+  const q = new URLSearchParams({ tenantId: tenant() });
+  const add = (k, v) => { if (v) q.set(k, v); };
+  add('actor', $('audit-actor').value.trim());
+  add('action', $('audit-action').value);
+  add('subject', $('audit-subject').value.trim());
+  const day = (id, end) => {
+    const v = $(id).value;
+    if (!v) return null;
+    const d = new Date(`${v}T00:00:00`);
+    if (end) d.setDate(d.getDate() + 1);
+    return Math.floor(d.getTime() / 1000) - (end ? 1 : 0);
+  };
+  add('since', day('audit-since', false));
+  add('until', day('audit-until', true));
+  return q;
+}
+
+async function loadAudit(more = false) {
+  const q = auditQuery();
+  q.set('limit', 20);
+  if (more && auditNext) q.set('cursor', auditNext);
+  const r = await api(`/v1/audit?${q}`);
+  audit = more ? audit.concat(r.entries) : r.entries;
+  auditNext = r.next;
+  renderAudit();
+  $('audit-box').hidden = false;
+  $('audit-more').hidden = auditNext == null;
+  $('audit-status').textContent = t().auditFound(audit.length, auditNext != null);
+}
+
+function renderAudit() {
   const labels = [t().when, t().who, t().what, t().subject, t().outcome];
   const names = new Map(people.map((p) => [p.uuid, p.name]));
-  $('audit-table').tBodies[0].replaceChildren(...r.entries.map((e) => {
+  $('audit-table').tBodies[0].replaceChildren(...audit.map((e) => {
     const tr = document.createElement('tr');
-    for (const [i, v] of [when(e.at), e.actorName ?? 'system', e.action, names.get(e.subjectUuid) ?? e.subjectUuid ?? '', e.outcome].entries()) {
+    const values = [when(e.at), e.actorName ?? 'system', t().actions[e.action] ?? e.action,
+      names.get(e.subjectUuid) ?? e.subjectUuid ?? '', e.outcome];
+    for (const [i, v] of values.entries()) {
       const td = document.createElement('td');
       td.dataset.label = labels[i];
       td.textContent = v;
@@ -318,13 +399,15 @@ async function loadAudit() {
     }
     return tr;
   }));
-  $('audit-box').hidden = r.entries.length === 0;
 }
 
 async function downloadAudit(event) {
   event.preventDefault();
-  const res = await fetch(`/v1/audit?${new URLSearchParams({ tenantId: tenant(), format: 'csv', limit: 10000 })}`,
-    { headers: { Authorization: `Bearer ${token()}` } });
+  const q = auditQuery();
+  q.set('format', 'csv');
+  q.set('limit', 10000);
+  const res = await fetch(`/v1/audit?${q}`, { headers: { Authorization: `Bearer ${token()}` } });
+  if (!res.ok) { $('audit-status').textContent = t().failed(`HTTP ${res.status}`); return; }
   const url = URL.createObjectURL(await res.blob());
   const a = document.createElement('a');
   a.href = url;
@@ -369,6 +452,11 @@ if (section) {
     if (message) say(message); // after the list is read again, which says how many it found
   });
   $('audit-csv').addEventListener('click', downloadAudit);
+  $('audit-filter').addEventListener('submit', (e) => {
+    e.preventDefault();
+    loadAudit().catch((err) => { $('audit-status').textContent = t().failed(err.message); });
+  });
+  $('audit-more').addEventListener('click', () => loadAudit(true).catch((err) => { $('audit-status').textContent = t().failed(err.message); }));
   $('locale')?.addEventListener('change', applyLanguage);
   $('tenant')?.addEventListener('change', soon);
   new MutationObserver(shown).observe($('session'), { attributes: true, attributeFilter: ['hidden'] });

@@ -85,9 +85,31 @@ test('the day after: funnel, "not delivered", fix a number, re-send to the selec
   // The audit log: the upload, the change of contact and the three re-sends.
   await page.locator('#audit-table tbody tr').first().waitFor();
   const audit = (await tableRows(page, '#audit-table')).map((r) => `${r[1]} ${r[2]} ${r[4]}`);
-  for (const line of ['gp.demo upload ok', 'gp.demo contact.change ok', 'gp.demo signin ok']) assert.ok(audit.includes(line), `${line} in ${audit}`);
-  assert.equal(audit.filter((l) => l === 'gp.demo reissue ok').length, 3, audit.join('\n'));
+  for (const line of ['gp.demo Upload ok', 'gp.demo Change of contact ok', 'gp.demo Administrator sign-in ok']) assert.ok(audit.includes(line), `${line} in ${audit}`);
+  assert.equal(audit.filter((l) => l === 'gp.demo Re-send credentials ok').length, 3, audit.join('\n'));
   await checkState(page, 'people-audit');
+
+  // Filtered, by keyboard: the re-sends to one person (by user name), then today's uploads by gp.demo.
+  const entriesShown = async (n) => page.locator('#audit-status', { hasText: n === 0 ? 'No entries match.' : `${n} entries.` }).waitFor({ timeout: 15_000 });
+  await page.focus('#audit-action');
+  await page.selectOption('#audit-action', 'reissue');
+  await page.fill('#audit-subject', PHONE(FAILING[1]));
+  await page.press('#audit-subject', 'Enter');
+  await entriesShown(1);
+  assert.deepEqual((await tableRows(page, '#audit-table')).map((r) => `${r[1]} ${r[2]} ${r[4]}`), ['gp.demo Re-send credentials ok']);
+  await page.fill('#audit-subject', '');
+  await page.selectOption('#audit-action', 'upload');
+  await page.fill('#audit-actor', USERS.gpDemo.userName);
+  const today = new Date();
+  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  await page.fill('#audit-since', day);
+  await page.fill('#audit-until', day);
+  await page.press('#audit-actor', 'Enter');
+  await entriesShown(1);
+  await page.fill('#audit-actor', 'nobody');
+  await page.press('#audit-actor', 'Enter');
+  await entriesShown(0);
+  await checkState(page, 'people-audit-filtered');
 
   // In Hindi, the same view.
   await page.selectOption('#locale', 'hi_IN');

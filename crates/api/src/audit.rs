@@ -268,7 +268,10 @@ pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
              FROM audit_log
              WHERE (tenant_id = ?1 OR (tenant_id > ?1 || '.' AND tenant_id < ?1 || '/'))
                AND id < ?2 AND at >= ?3 AND at <= ?4
-               AND (?5 IS NULL OR actor_uuid = ?5) AND (?6 IS NULL OR action = ?6) AND (?7 IS NULL OR subject_uuid = ?7)
+               AND (?5 IS NULL OR actor_uuid = ?5 OR actor_name = ?5) AND (?6 IS NULL OR action = ?6)
+               AND (?7 IS NULL OR subject_uuid = ?7 OR subject_uuid IN (
+                      SELECT uuid FROM users WHERE user_name = ?7
+                        AND (tenant_id = ?1 OR (tenant_id > ?1 || '.' AND tenant_id < ?1 || '/'))))
              ORDER BY id DESC LIMIT ?8",
             &[
                 text(&tenant),

@@ -775,6 +775,7 @@ pub async fn funnel(req: Request, db: &Db) -> Result<Response, ApiError> {
         sent: Option<i64>,
         delivered: Option<i64>,
         failed: Option<i64>,
+        queued: Option<i64>,
         logged_in: Option<i64>,
         own_password: Option<i64>,
     }
@@ -787,6 +788,7 @@ pub async fn funnel(req: Request, db: &Db) -> Result<Response, ApiError> {
             &format!(
                 "SELECT count(*) AS created, sum(state IN ('sent', 'delivered')) AS sent,
                    sum(state = 'delivered') AS delivered, sum(state = 'failed') AS failed,
+                   sum(state IN ('pending', 'sending')) AS queued,
                    sum(first_login_at IS NOT NULL) AS logged_in, sum(own_password_at IS NOT NULL) AS own_password
                  FROM (SELECT u.first_login_at, u.own_password_at,
                          (SELECT o.state FROM outbox o WHERE o.user_id = u.id AND o.kind = 'welcome'
@@ -820,7 +822,7 @@ pub async fn funnel(req: Request, db: &Db) -> Result<Response, ApiError> {
     http::ok_json(&json!({
         "tenantId": tenant, "processId": process,
         "created": c.created, "sent": c.sent.unwrap_or(0), "delivered": c.delivered.unwrap_or(0),
-        "failed": c.failed.unwrap_or(0), "loggedIn": logged_in, "ownPassword": c.own_password.unwrap_or(0),
+        "failed": c.failed.unwrap_or(0), "queued": c.queued.unwrap_or(0), "loggedIn": logged_in, "ownPassword": c.own_password.unwrap_or(0),
         "medianSecondsToFirstLogin": median,
     }))
 }
