@@ -134,8 +134,15 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
         .and_then(|mut f| f.read_to_end(&mut bytes))
         .map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
     // A workbook read and the office's own headings placed, as the page and the upload route do.
-    let file = enrol_sheet::prepare::prepare(bytes, mapping.as_deref(), sheet, &[], config.today, None)
-        .map_err(|e| CliError::Unreadable(format!("{path}: {e}")))?;
+    let file = enrol_sheet::prepare::prepare(
+        bytes,
+        mapping.as_deref(),
+        sheet,
+        &[],
+        config.today,
+        enrol_sheet::prepare::NATIVE,
+    )
+    .map_err(|e| CliError::Unreadable(format!("{path}: {e}")))?;
     if let Some(used) = &file.mapping {
         let lines: Vec<String> = used
             .iter()

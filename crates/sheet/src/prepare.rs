@@ -90,21 +90,34 @@ pub fn parse_mapping(text: &str) -> Result<Vec<(String, Option<Column>)>, Prepar
         .collect()
 }
 
+/// Where a workbook is read: an `.xlsx` is read within `limits` (its declared unpacked size and each sheet's
+/// extent, checked before calamine holds any of it); `.xls` and `.ods` only where `only_xlsx` is false.
+#[derive(Debug, Clone, Copy)]
+pub struct Reading {
+    pub limits: Limits,
+    pub only_xlsx: bool,
+}
+
+/// The Worker (128 MB): a workbook up to 48 MB unpacked and 1,500,000 cells a sheet, an `.xlsx` only. A larger
+/// one goes through the page, which reads it in the browser and sends CSV.
+pub const WORKER: Reading = Reading { limits: Limits { unpacked_bytes: 48 << 20, cells: 1_500_000 }, only_xlsx: true };
+/// The CLI, on the administrator's own machine: 1 GB unpacked and 50 million cells a sheet, every format.
+pub const NATIVE: Reading = Reading { limits: Limits { unpacked_bytes: 1 << 30, cells: 50_000_000 }, only_xlsx: false };
+
 /// A workbook's sheet (`sheet` by name, else the one whose header places the most headings) as CSV; other
-/// bytes as they are. With `limits` (the Worker), only an `.xlsx` within them is read. Anything with a zip or
-/// OLE signature that does not open as a workbook is left to the CSV check, which says it is no CSV (as the
-/// page does).
-fn text_of(bytes: Vec<u8>, sheet: Option<&str>, today: Date, limits: Option<Limits>) -> Result<Vec<u8>, PrepareError> {
+/// bytes as they are. Anything with a zip or OLE signature that does not open as a workbook is left to the
+/// CSV check, which says it is no CSV (as the page does).
+fn text_of(bytes: Vec<u8>, sheet: Option<&str>, today: Date, limits: Reading) -> Result<Vec<u8>, PrepareError> {
     if !is_zip(&bytes) && !is_ole(&bytes) {
         return Ok(bytes);
     }
-    if let Some(limits) = limits {
-        match check_xlsx(&bytes, limits) {
-            Ok(()) => {}
-            Err(SheetError::TooLarge(why)) => return Err(PrepareError::TooLarge(why)),
-            Err(SheetError::Unsupported(why)) if is_ole(&bytes) => return Err(PrepareError::Unsupported(why)),
-            Err(_) => return Ok(bytes),
-        }
+    match check_xlsx(&bytes, limits.limits) {
+        Ok(()) => {}
+        Err(SheetError::TooLarge(why)) => return Err(PrepareError::TooLarge(why)),
+        // An .xls or .ods is read where memory allows it (the CLI), not in the Worker.
+        Err(SheetError::Unsupported(_)) if !limits.only_xlsx => {}
+        Err(SheetError::Unsupported(why)) if is_ole(&bytes) => return Err(PrepareError::Unsupported(why)),
+        Err(_) => return Ok(bytes),
     }
     let mut book = match Workbook::open(bytes.clone()) {
         Ok(book) => book,
@@ -128,7 +141,7 @@ pub fn prepare(
     sheet: Option<&str>,
     known: &[(String, Option<Column>)],
     today: Date,
-    limits: Option<Limits>,
+    limits: Reading,
 ) -> Result<Prepared, PrepareError> {
     let text = text_of(bytes, sheet, today, limits)?;
     let mut proposal = mapping::propose(&text, today);
@@ -147,8 +160,26 @@ pub fn prepare(
         return Ok(Prepared { bytes: text, mapping, confirmed });
     }
     proposal.remember(known);
+    // A file whose headings are the template's, but for some no name places (a typo, a column of the
+    // office's own), is read as it is, as before any mapping: the validator names every unknown column rather
+    // than a mapping leaving it out unseen. Only a sent mapping, a title above the header or a heading a name,
+    // a synonym or the tenant's memory places makes it the office's own file.
+    let placed_by_name = proposal.columns.iter().any(|c| {
+        matches!(c.field, Some((_, basis, confidence)) if basis != Basis::Exact
+            && (confidence >= CONFIDENT || basis == Basis::Remembered))
+            || (c.remembered && c.field.is_none())
+    });
+    let as_it_is = Prepared { bytes: text.clone(), mapping: None, confirmed: Vec::new() };
+    if sent.is_none() && proposal.header_record == 0 && !placed_by_name {
+        return Ok(as_it_is);
+    }
     let placed = place(&proposal, sent.unwrap_or_default())?;
     if let Some(message) = unplaced(&proposal, &placed) {
+        // A header on the first line that the automatic mapping cannot complete is checked as it is: the
+        // validator names each heading it does not know, and each column missing or given twice, as before.
+        if sent.is_none() && proposal.header_record == 0 {
+            return Ok(as_it_is);
+        }
         return Err(PrepareError::MappingNeeded(message));
     }
     let fields: Vec<Option<Column>> = placed.iter().map(|p| p.field).collect();

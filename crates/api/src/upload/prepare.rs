@@ -4,13 +4,8 @@
 
 use crate::error::ApiError;
 use enrol_core::{Column, Date};
-use enrol_sheet::Limits;
 use enrol_sheet::prepare::{self, PrepareError, Prepared};
 use serde_json::{Value, json};
-
-/// What a workbook may unpack to, and the cells one of its sheets may span, in the Worker's 128 MB. A larger
-/// workbook goes through the page, which reads it in the browser and sends CSV.
-const LIMITS: Limits = Limits { unpacked_bytes: 48 << 20, cells: 1_500_000 };
 
 fn answer(e: PrepareError) -> ApiError {
     let message = e.to_string();
@@ -34,7 +29,7 @@ pub fn prepare(
     today: Date,
 ) -> Result<Prepared, ApiError> {
     let sent = sent.map(prepare::parse_mapping).transpose().map_err(answer)?;
-    prepare::prepare(bytes, sent.as_deref(), sheet, known, today, Some(LIMITS)).map_err(answer)
+    prepare::prepare(bytes, sent.as_deref(), sheet, known, today, prepare::WORKER).map_err(answer)
 }
 
 /// How the headings were placed, as the upload record keeps it: `[{"heading","field","basis"}]`.
