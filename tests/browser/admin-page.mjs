@@ -22,7 +22,10 @@ export async function openAdmin(t, app) {
   const page = await context.newPage();
   const problems = [];
   // Once the test is over its Worker stops before the browser closes; what the page then meets is not the page's fault.
-  page.on('console', (m) => { if (m.type() === 'error' && !expected(m.text()) && !app.stopped) problems.push(m.text()); });
+  // A failed resource names its URL (m.text() does not), so that a 500 says which request it was.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !expected(m.text()) && !app.stopped) problems.push(`${m.text()} ${m.location()?.url ?? ''}`.trim());
+  });
   page.on('pageerror', (e) => { if (!app.stopped) problems.push(String(e)); });
   t.after(() => assert.deepEqual(problems, [], 'no console errors'));
   const res = await page.goto(`${app.url}/admin`);
