@@ -10,6 +10,16 @@ up_to_date() {
   [ -e "$out" ] && [ -z "$(find "$@" -newer "$out" -type f -print -quit 2>/dev/null)" ]
 }
 
+WORKER_INPUTS=(crates/core crates/common-passwords crates/password crates/sheet crates/api/src crates/api/Cargo.toml
+  Cargo.toml Cargo.lock .cargo scripts/worker-build)
+
+# On a fresh machine wasm-bindgen-cli is still compiling (setup.sh): the Worker's own compile, the longest, runs
+# beside it (the very command of scripts/worker-build/build.mjs, which then finds it done).
+if installing_wasm_bindgen && ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
+  say "compiling the Worker beside the install of wasm-bindgen-cli"
+  (cd crates/api && WASM_BINDGEN_USE_JS_SYS=1 cargo build --quiet --lib --release --target wasm32-unknown-unknown)
+fi
+
 # Two builds of the validator: with WebAssembly SIMD (.cargo/config.toml), and plain for browsers without it
 # (www/validator-wasm.js picks). They share one JS glue, so the two glues must be the same.
 WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
@@ -21,6 +31,7 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
     -p enrol-validator --target-dir target/plain &
   plain=$!
   cargo build --quiet --release --target wasm32-unknown-unknown -p enrol-validator
+  wait_for_wasm_bindgen
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" --enable-simd www/pkg/enrol_validator_bg.wasm -o www/pkg/enrol_validator_bg.wasm
@@ -45,6 +56,7 @@ if ! up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo
   say "building the spreadsheet reader (wasm)"
   RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
     -p enrol-sheet --target-dir target/plain
+  wait_for_wasm_bindgen
   wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet \
     target/plain/wasm32-unknown-unknown/release/enrol_sheet.wasm
   wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
@@ -53,19 +65,20 @@ fi
 # The enrol command builds beside the Worker: cargo lets one of them wait for the other's compile, and the
 # native compile then runs while the Worker's wasm goes through wasm-bindgen, wasm-opt and esbuild.
 cli=
-if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/cli Cargo.toml Cargo.lock; then
+if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/sheet crates/cli Cargo.toml Cargo.lock; then
   say "building the enrol command"
   cargo build --quiet --release -p enrol-cli &
   cli=$!
 fi
 
-if ! up_to_date crates/api/build/worker/shim.mjs crates/core crates/common-passwords crates/password crates/api/src \
-    crates/api/Cargo.toml Cargo.toml Cargo.lock .cargo scripts/worker-build; then
+if ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
   # What `worker-build --release` 0.8.7 does, byte for byte, without compiling worker-build (scripts/worker-build/).
   say "building the Worker"
+  wait_for_wasm_bindgen
   node scripts/worker-build/build.mjs >"$ROOT/target/worker-build.log" 2>&1 || {
     cat "$ROOT/target/worker-build.log" >&2
     exit 1
   }
 fi
 [ -z "$cli" ] || wait "$cli"
+wait_for_wasm_bindgen

@@ -21,3 +21,23 @@ say() {
   local t=$(($(date +%s) - ENROL_T0))
   printf '\033[1m==> [%d:%02d] %s\033[0m\n' $((t / 60)) $((t % 60)) "$*" >&2
 }
+
+# The background install of wasm-bindgen-cli that setup.sh starts on a fresh machine: its log, exit code and pid.
+INSTALL="$ROOT/target/wasm-bindgen-install"
+installing_wasm_bindgen() {
+  [ -f "$INSTALL.pid" ] && [ ! -f "$INSTALL.rc" ] && kill -0 "$(cat "$INSTALL.pid")" 2>/dev/null
+}
+# Waits for that install, if one runs or ran; fails with its log if it failed.
+wait_for_wasm_bindgen() {
+  [ -f "$INSTALL.pid" ] || return 0
+  if installing_wasm_bindgen; then
+    say "waiting for the install of wasm-bindgen-cli to finish"
+    while installing_wasm_bindgen; do sleep 2; done
+  fi
+  if [ "$(cat "$INSTALL.rc" 2>/dev/null)" != 0 ]; then
+    echo "the install of wasm-bindgen-cli failed:" >&2
+    cat "$INSTALL.log" >&2 2>/dev/null
+    exit 1
+  fi
+  rm -f "$INSTALL.pid" "$INSTALL.rc" "$INSTALL.log"
+}

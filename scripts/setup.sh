@@ -18,10 +18,16 @@ for component in rustfmt clippy; do
   fi
 done
 
-# cargo install: `--locked` fails to resolve for wasm-bindgen-cli here (TOOLCHAIN.md), so it is not used.
-if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once)"
-  cargo install --quiet --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+# cargo install: `--locked` fails to resolve for wasm-bindgen-cli here (TOOLCHAIN.md), so it is not used. It
+# compiles for about 3 minutes, in the background: the builds' own compiles run beside it, and build.sh waits
+# for it (wait_for_wasm_bindgen, lib.sh) only where it first needs the tool.
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ] && ! installing_wasm_bindgen; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 3 minutes, once; the builds start beside it)"
+  mkdir -p "$ROOT/target"
+  rm -f "$INSTALL.rc"
+  (cargo install --quiet --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" >"$INSTALL.log" 2>&1
+   echo $? >"$INSTALL.rc") &
+  echo $! >"$INSTALL.pid"
 fi
 # worker-build is not installed: scripts/worker-build/build.mjs does its work with these tools (README).
 
