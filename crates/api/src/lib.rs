@@ -101,6 +101,9 @@ async fn route(req: Request, env: &Env, ctx: &Context) -> Result<Response, ApiEr
     if s.bench && path == "/__bench/upload-batch" && method == Method::Post {
         return upload::bench_batch(req, env, &Db::new(env)?, &s).await;
     }
+    if s.bench && path == "/__bench/people-plan" && method == Method::Get {
+        return people::plan(req, &Db::new(env)?, &s).await;
+    }
     if !POST_ROUTES.contains(&path.as_str()) {
         return Err(ApiError::not_found());
     }

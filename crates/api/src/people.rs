@@ -229,6 +229,29 @@ pub async fn list(req: Request, db: &Db, s: &Settings) -> Result<Response, ApiEr
     http::ok_json(&json!({ "people": people, "next": next }))
 }
 
+/// `GET /__bench/people-plan?…` (`ENROL_BENCH=1` only, never deployed): SQLite's plan for the query of
+/// `GET /v1/people` with the same parameters, so that the benchmark can show which searches use an index and
+/// which scan. An administrator's token, as for the list.
+pub async fn plan(req: Request, db: &Db, s: &Settings) -> Result<Response, ApiError> {
+    #[derive(Deserialize)]
+    struct Step {
+        detail: String,
+    }
+    let caller = auth::require(db, auth::token_of(&req, None)).await?;
+    let mut params = Selection::from_query(&req)?.params(&caller, s)?;
+    params.extend([int(i64::MAX / 2), int(50)]);
+    let steps: Vec<Step> = db
+        .all(
+            &format!(
+                "EXPLAIN QUERY PLAN SELECT {} FROM users u WHERE {WHERE} ORDER BY u.id DESC LIMIT ?10",
+                person_columns!()
+            ),
+            &params,
+        )
+        .await?;
+    http::ok_json(&json!({ "plan": steps.iter().map(|s| s.detail.as_str()).collect::<Vec<_>>() }))
+}
+
 /// `GET /v1/people/{uuid}`: one person, with the history of their messages and the audit log's entries.
 pub async fn one(req: Request, db: &Db, uuid: &str) -> Result<Response, ApiError> {
     let caller = auth::require(db, auth::token_of(&req, None)).await?;
