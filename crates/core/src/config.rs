@@ -67,21 +67,26 @@ impl Allowed {
 
     /// Whether `value` is one of the values, in any ASCII case. A value holding a comma is never found.
     pub fn contains(&self, value: &str) -> bool {
+        self.find(value).is_some()
+    }
+
+    /// The allowed value that `value` is, in any ASCII case, as the list spells it.
+    pub fn find(&self, value: &str) -> Option<&str> {
         let b = value.as_bytes();
         if b.is_empty() || self.slots.is_empty() {
-            return false;
+            return None;
         }
         let first = lower(word_at(b, 0));
         let mask = self.slots.len() - 1;
         let mut at = slot_hash(b.len(), first) & mask;
         loop {
-            let Some(i) = self.slots[at].checked_sub(1) else { return false };
-            let (start, len) = self.spans[i as usize];
+            let i = self.slots[at].checked_sub(1)? as usize;
+            let (start, len) = self.spans[i];
             if len == b.len()
                 && self.words[start] == first
                 && (1..len.div_ceil(8)).all(|k| self.words[start + k] == lower(word_at(b, k * 8)))
             {
-                return true;
+                return Some(&self.values[i]);
             }
             at = (at + 1) & mask;
         }
