@@ -15,6 +15,7 @@ say "cargo clippy (native)"
 cargo clippy --quiet --workspace --all-targets --exclude enrol-api -- -D warnings
 say "cargo clippy (wasm32)"
 cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-core -p enrol-validator -p enrol-sheet -p enrol-api -p enrol-password -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-validator --features grid -- -D warnings
 
 say "wrangler deploy --dry-run (the production configuration bundles: D1, queues, cron, vars)"
 wrangler deploy --dry-run --outdir target/dry-run >target/dry-run.log 2>&1 || { cat target/dry-run.log >&2; exit 1; }

@@ -165,6 +165,20 @@ pub const DEFAULT_SUBJECTS: &[&str] = &[
 ];
 
 impl Config {
+    /// Replaces the allowed values of a list column (roles, grade, language, subject), named as in the header.
+    pub fn set_allowed(&mut self, column: &str, values: Vec<String>) -> Result<(), String> {
+        use crate::schema::Column;
+        let list = match Column::from_header(column) {
+            Some(Column::Roles) => &mut self.roles,
+            Some(Column::Grade) => &mut self.grades,
+            Some(Column::Language) => &mut self.languages,
+            Some(Column::Subject) => &mut self.subjects,
+            _ => return Err(format!("{column} has no list of allowed values")),
+        };
+        *list = Allowed::new(values);
+        Ok(())
+    }
+
     /// The defaults, with `today` from the caller's clock.
     pub fn new(today: Date) -> Self {
         Self {

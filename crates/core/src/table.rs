@@ -109,6 +109,13 @@ impl Fix {
     }
 }
 
+/// One action of the administrator's, kept so that Undo takes it back.
+#[derive(Debug, Clone)]
+enum Step {
+    Changes(Vec<Change>),
+    Removed(u64),
+}
+
 /// Which rows a CSV of the table holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rows {
@@ -197,6 +204,11 @@ impl TableReader {
         Self { v, rows: Vec::new(), header: None }
     }
 
+    /// The rules the rows are checked by (the tenant's lists, the mobile rule), before the first `push`.
+    pub fn config_mut(&mut self) -> &mut Config {
+        &mut self.v.checker_mut().config
+    }
+
     pub fn push(&mut self, chunk: &[u8]) {
         let (rows, header) = (&mut self.rows, &mut self.header);
         self.v.push_each(chunk, &mut |check, r| keep(check, r, rows, header));
@@ -224,6 +236,7 @@ impl TableReader {
             errors: 0,
             warnings: 0,
             rows_with_errors: 0,
+            history: Vec::new(),
         };
         for i in 0..table.rows.len() {
             table.join(i);
@@ -264,6 +277,8 @@ pub struct Table {
     errors: u64,
     warnings: u64,
     rows_with_errors: u64,
+    /// The administrator's actions, last one last (`undo`).
+    history: Vec<Step>,
 }
 
 impl Table {
@@ -537,16 +552,17 @@ impl Table {
         (r.errors, r.warnings) = (errors, warnings);
     }
 
-    /// Removes `row` (its number stays unused until it is restored). Returns the rows whose issues changed.
+    /// Removes `row` (its number stays unused; `undo` puts it back). Returns the rows whose issues changed.
     pub fn remove(&mut self, row: u64) -> Result<Vec<u64>, TableError> {
         let i = self.live(row)?;
         let touched = self.leave(i);
         self.rows[i].removed = true;
+        self.history.push(Step::Removed(row));
         Ok(self.refresh_all(touched))
     }
 
     /// Puts a removed `row` back. Returns the rows whose issues changed.
-    pub fn restore(&mut self, row: u64) -> Result<Vec<u64>, TableError> {
+    fn restore(&mut self, row: u64) -> Result<Vec<u64>, TableError> {
         let i = self.index(row).ok_or(TableError::NoSuchRow(row))?;
         if !self.rows[i].removed {
             return Ok(Vec::new());
@@ -648,16 +664,46 @@ impl Table {
         }
     }
 
-    /// Sets every change's `after` (a fix or a replacement the administrator accepted).
-    pub fn apply(&mut self, changes: &[Change]) -> Result<(), TableError> {
-        for c in changes {
-            self.set(c.row, c.cell, &c.after)?;
+    /// Sets a cell as the administrator typed it, as `set` does; `undo` takes it back.
+    pub fn edit(&mut self, row: u64, cell: usize, value: &str) -> Result<Vec<u64>, TableError> {
+        let before = self.cells(row)?.get(cell).cloned().unwrap_or_default();
+        let touched = self.set(row, cell, value)?;
+        self.history.push(Step::Changes(vec![Change { row, cell, before, after: value.to_string() }]));
+        Ok(touched)
+    }
+
+    /// Sets every change's `after` (a fix or a replacement the administrator accepted), as one step for
+    /// `undo`. Changes come from `fixes` or `replacements` of the table as it is; one that names no cell
+    /// stops the rest, and what was applied is taken back.
+    pub fn apply(&mut self, changes: Vec<Change>) -> Result<(), TableError> {
+        for (k, c) in changes.iter().enumerate() {
+            if let Err(e) = self.set(c.row, c.cell, &c.after) {
+                self.revert(&changes[..k])?;
+                return Err(e);
+            }
+        }
+        if !changes.is_empty() {
+            self.history.push(Step::Changes(changes));
         }
         Ok(())
     }
 
-    /// Undoes `changes`: their `before`s, last change first.
-    pub fn undo(&mut self, changes: &[Change]) -> Result<(), TableError> {
+    /// Takes back the last edit, fix, replacement or removal; false when there is none. (A short row that an
+    /// edit filled with blank cells keeps them.)
+    pub fn undo(&mut self) -> Result<bool, TableError> {
+        match self.history.pop() {
+            None => Ok(false),
+            Some(Step::Changes(changes)) => self.revert(&changes).map(|_| true),
+            Some(Step::Removed(row)) => self.restore(row).map(|_| true),
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.history.is_empty()
+    }
+
+    /// The `before`s of `changes`, last change first.
+    fn revert(&mut self, changes: &[Change]) -> Result<(), TableError> {
         for c in changes.iter().rev() {
             self.set(c.row, c.cell, &c.before)?;
         }

@@ -168,16 +168,7 @@ impl Validator {
 
     /// Replaces the allowed values of a list column (roles, grade, language, subject).
     pub fn set_allowed(&mut self, column: &str, values: Vec<String>) -> Result<(), String> {
-        let c = &mut self.check.config;
-        let list = match Column::from_header(column) {
-            Some(Column::Roles) => &mut c.roles,
-            Some(Column::Grade) => &mut c.grades,
-            Some(Column::Language) => &mut c.languages,
-            Some(Column::Subject) => &mut c.subjects,
-            _ => return Err(format!("{column} has no list of allowed values")),
-        };
-        *list = crate::config::Allowed::new(values);
-        Ok(())
+        self.check.config.set_allowed(column, values)
     }
 
     /// Replaces the mobile number rule (the deployment's setting, served in the upload configuration).

@@ -152,8 +152,9 @@ fn removing_a_row_clears_the_duplicate_it_made_and_restoring_brings_it_back() {
     assert_eq!(t.summary().rows, 2);
     assert_eq!(t.set(2, 0, "x"), Err(TableError::RowRemoved(2)));
     assert_eq!(t.to_csv(Rows::All, None).lines().count(), 3, "the header and rows 1 and 3");
-    t.restore(2).unwrap();
+    assert!(t.undo().unwrap(), "the removal is taken back");
     assert_eq!(t.report(), before);
+    assert!(!t.undo().unwrap() && !t.can_undo(), "nothing more to undo");
     let mut empty = Table::read(config(), b"firstName,phone\nAsha,9876543210\n");
     empty.remove(1).unwrap();
     assert_eq!(empty.report().issues.iter().map(|i| i.code).collect::<Vec<_>>(), [Code::NoDataRows]);
@@ -162,6 +163,13 @@ fn removing_a_row_clears_the_duplicate_it_made_and_restoring_brings_it_back() {
 #[test]
 fn edits_that_name_no_cell_are_refused_with_the_reason() {
     let mut t = Table::read(config(), TWO_PHONES.as_bytes());
+    let wrong = vec![
+        Change { row: 1, cell: 0, before: "Asha".into(), after: "Asha K".into() },
+        Change { row: 7, cell: 0, before: String::new(), after: "x".into() },
+    ];
+    assert_eq!(t.apply(wrong), Err(TableError::NoSuchRow(7)));
+    assert_eq!(t.cells(1).unwrap()[0], "Asha", "what was applied before the wrong change is taken back");
+    assert!(!t.can_undo());
     assert_eq!(t.set(0, 0, "x"), Err(TableError::NoSuchRow(0)));
     assert_eq!(t.set(4, 0, "x"), Err(TableError::NoSuchRow(4)));
     assert_eq!(t.set(1, 3, "x"), Err(TableError::NoSuchColumn(3)));
@@ -241,19 +249,19 @@ fn applying_a_fix_re_checks_and_undo_gives_back_the_table_as_it_was() {
     let before = t.report();
     let phone_issues = |t: &Table| t.report().issues.iter().filter(|i| i.code == Code::InvalidPhone).count();
     assert_eq!(phone_issues(&t), 2, "0091… and the 9-digit one");
-    let mut done: Vec<Change> = Vec::new();
     for fix in Fix::ALL {
-        let changes = t.fixes(fix);
-        t.apply(&changes).unwrap();
+        t.apply(t.fixes(fix)).unwrap();
         assert!(t.fixes(fix).is_empty(), "{fix:?} applied twice changes nothing more");
-        done.extend(changes);
     }
     assert_eq!(phone_issues(&t), 1, "only the 9-digit phone is left");
     assert_eq!(t.cells(4).unwrap()[2], "12-10-1992");
     let fresh = validate(config(), t.to_csv(Rows::All, None).as_bytes());
     assert_eq!(without_lines(&t.report().issues), without_lines(&fresh.issues));
-    t.undo(&done).unwrap();
-    assert_eq!(t.report(), before);
+    t.edit(4, 1, "9876543213").unwrap();
+    assert_eq!(phone_issues(&t), 0);
+    t.remove(6).unwrap();
+    while t.undo().unwrap() {}
+    assert_eq!(t.report(), before, "undone step by step: the edit, the removal, then each fix");
     assert_eq!(t.to_csv(Rows::All, None), Table::read(config(), FIXABLE.as_bytes()).to_csv(Rows::All, None));
 }
 
@@ -262,7 +270,7 @@ fn find_and_replace_stays_in_its_column() {
     let mut t = Table::read(config(), b"firstName,lastName\nAsha,Asha\nRavi,Ashaben\n");
     let changes = t.replacements(1, "Asha", "Devi").unwrap();
     assert_eq!(changes.len(), 2);
-    t.apply(&changes).unwrap();
+    t.apply(changes).unwrap();
     assert_eq!(t.cells(1).unwrap(), ["Asha", "Devi"]);
     assert_eq!(t.cells(2).unwrap(), ["Ravi", "Deviben"]);
     assert_eq!(t.replacements(5, "a", "b"), Err(TableError::NoSuchColumn(5)));
