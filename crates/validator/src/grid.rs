@@ -61,6 +61,13 @@ impl Grid {
         Ok(())
     }
 
+    /// The language of the messages from now on (`en_IN`, `hi_IN`): the edits are kept.
+    #[wasm_bindgen(js_name = setLocale)]
+    pub fn set_locale(&mut self, locale: &str) -> Result<(), JsError> {
+        self.locale = locale_of(locale)?;
+        Ok(())
+    }
+
     /// The header's cells, as a JSON array.
     #[wasm_bindgen(js_name = headerJson)]
     pub fn header_json(&self) -> Result<String, JsError> {
