@@ -193,7 +193,8 @@ const FIXABLE: &str = "firstName,phone,DOB,phoneVerified,provider,gender,roles\n
     Meena,(0) 98765-43212,1992-10-12,1,state,Other,\"content_creator, book_reviewer\"\n\
     Kumar,987654321,33889,True,state,x,\"content_creator, nobody\"\n\
     Sita,9876543214,12-10-1992,TRUE,state,Male,CONTENT_CREATOR\n\
-    Gita,9876543215,2-3-92,maybe,state,,\n";
+    Gita,9876543215,2-3-92,maybe,state,,\n\
+    Hari,9876543216,1992,FALSE,state,Male,CONTENT_CREATOR\n";
 
 fn fixes(t: &Table, fix: Fix) -> Vec<(u64, String, String)> {
     t.fixes(fix).into_iter().map(|c| (c.row, c.before, c.after)).collect()
@@ -224,7 +225,7 @@ fn each_safe_fix_changes_only_what_has_one_reading() {
             (3, "1992-10-12", "12-10-1992"),
             (4, "33889", "12-10-1992"),
         ]),
-        "a two-digit year is not guessed"
+        "a two-digit year is not guessed, nor a year alone"
     );
     assert_eq!(
         fixes(&t, Fix::Boolean),
