@@ -41,7 +41,7 @@ const TEXT = {
     fileLevel: '(whole file)', wholeRow: '(whole row)', row: 'Row', line: 'Line', column: 'Column', value: 'Value', problem: 'Problem',
     checkProgress: 'Checking the file', uploadProgress: 'Uploading', issuesTable: 'Issues found in the file',
     outcomeTitle: 'Upload result', fileName: 'File', uploadedAt: 'Uploaded', state: 'Status', created: 'Created',
-    failed: 'Failed', smsTitle: 'SMS to the new users', smsQueued: 'Waiting to be sent', smsSent: 'Sent',
+    failed: 'Failed', leftOut: 'Left out (rows with problems)', smsTitle: 'SMS to the new users', smsQueued: 'Waiting to be sent', smsSent: 'Sent',
     smsDelivered: 'Delivered', smsFailed: 'Not delivered', downloadResult: 'Download the result (CSV)',
     outcomeTable: 'Result of every row', uuid: 'User id', historyTitle: 'Earlier uploads', newer: 'Newer', older: 'Older',
     status: { COMPLETED: 'Completed', FAILED: 'Failed', created: 'created', failed: 'failed' },
@@ -88,7 +88,7 @@ const TEXT = {
     fileLevel: '(पूरी फ़ाइल)', wholeRow: '(पूरी पंक्ति)', row: 'पंक्ति', line: 'लाइन', column: 'कॉलम', value: 'मान', problem: 'समस्या',
     checkProgress: 'फ़ाइल की जाँच हो रही है', uploadProgress: 'अपलोड हो रहा है', issuesTable: 'फ़ाइल में मिली समस्याएँ',
     outcomeTitle: 'अपलोड का परिणाम', fileName: 'फ़ाइल', uploadedAt: 'अपलोड का समय', state: 'स्थिति', created: 'बनाए गए',
-    failed: 'विफल', smsTitle: 'नए उपयोगकर्ताओं को SMS', smsQueued: 'भेजे जाने की प्रतीक्षा में', smsSent: 'भेजे गए',
+    failed: 'विफल', leftOut: 'छोड़ी गई (समस्या वाली पंक्तियाँ)', smsTitle: 'नए उपयोगकर्ताओं को SMS', smsQueued: 'भेजे जाने की प्रतीक्षा में', smsSent: 'भेजे गए',
     smsDelivered: 'पहुँचे', smsFailed: 'नहीं पहुँचे', downloadResult: 'परिणाम डाउनलोड करें (CSV)',
     outcomeTable: 'हर पंक्ति का परिणाम', uuid: 'उपयोगकर्ता आईडी', historyTitle: 'पिछले अपलोड', newer: 'नए', older: 'पुराने',
     status: { COMPLETED: 'पूरा हुआ', FAILED: 'विफल', created: 'बनाया गया', failed: 'विफल' },
@@ -564,6 +564,7 @@ $('upload').addEventListener('click', async () => {
   }
   form.append('tenantId', tenantId);
   form.append('userType', userType);
+  if (leftOut) form.append('leftOut', String(leftOut)); // kept on the upload record
   $('uploading').hidden = false;
   $('status').textContent = t().uploading(summary.rows, file.name);
   try {
@@ -633,6 +634,7 @@ function renderOutcome() {
   $('outcome-rows').textContent = String(c.rows ?? '');
   $('outcome-created').textContent = String(c.created ?? '');
   $('outcome-failed').textContent = String(c.failed ?? '');
+  $('outcome-left-out').textContent = String(status.leftOut ?? 0);
   showSms(status.sms);
   const lines = resultLines(status);
   const table = $('outcome-table');

@@ -141,6 +141,9 @@ test('leaving out the rows with problems: the others are uploaded, the left-out 
 
   assert.equal(await uploadAndWait(page), 'COMPLETED');
   assert.match(await page.locator('#status').textContent(), /1 users created, 2 rows with problems left out/);
+  assert.equal(await page.locator('[data-testid=outcome-left-out]').textContent(), '2');
+  const [record] = await rows(app, 'SELECT rows, created, left_out FROM uploads');
+  assert.deepEqual({ ...record }, { rows: 1, created: 1, left_out: 2 }, 'the upload record says how many were left out');
   const created = await rows(app, "SELECT mobile_number FROM users WHERE mobile_number LIKE '98765432%' ORDER BY mobile_number");
   assert.deepEqual(created.map((p) => p.mobile_number), ['9876543210'], 'only the row without problems (row 4 was removed)');
 });

@@ -1,5 +1,5 @@
-//! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`, or a
-//! `text/csv` body with `?tenantId=…&userType=…`. The body's size is known before it is read (a
+//! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType` and
+//! `leftOut`, or a `text/csv` body with `?tenantId=…&userType=…&leftOut=…`. The body's size is known before it is read (a
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
@@ -13,6 +13,21 @@ pub struct UploadRequest {
     pub file_name: String,
     pub bytes: Vec<u8>,
     pub idempotency_key: Option<String>,
+    /// Rows of the administrator's file that the page left out (rows with problems), as it says; 0 by default.
+    pub left_out: u64,
+}
+
+/// The most rows a file can have left out: more than any upload may hold.
+const MAX_LEFT_OUT: u64 = 1_000_000;
+
+/// `leftOut`: a whole number of rows, 0 to `MAX_LEFT_OUT`; absent is 0.
+fn left_out(value: Option<String>) -> Result<u64, ApiError> {
+    let Some(v) = value else { return Ok(0) };
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n <= MAX_LEFT_OUT)
+        .ok_or_else(|| bad("InvalidField", format!("leftOut is a number of rows, 0 to {MAX_LEFT_OUT}")))
 }
 
 fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
@@ -78,6 +93,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         };
         let tenant_id = text("tenantId")?.or_else(|| query(req, "tenantId")).unwrap_or_default();
         let user_type = text("userType")?.or_else(|| query(req, "userType")).unwrap_or_default();
+        let left_out = left_out(text("leftOut")?.or_else(|| query(req, "leftOut")))?;
         let mut files = form.get_all("file").unwrap_or_default();
         if files.len() > 1 {
             return Err(bad("InvalidMultipart", "Send one file per upload"));
@@ -88,19 +104,28 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             Some(FormEntry::Field(_)) => return Err(bad("FileRequired", "file must be a file part, not a text field")),
         };
         let bytes = file.bytes().await.map_err(|_| bad("InvalidMultipart", "The file part could not be read"))?;
-        Ok(UploadRequest { tenant_id, user_type, file_name: clean_file_name(&file.name()), bytes, idempotency_key })
+        Ok(UploadRequest {
+            tenant_id,
+            user_type,
+            file_name: clean_file_name(&file.name()),
+            bytes,
+            idempotency_key,
+            left_out,
+        })
     } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") {
         let bytes = req.bytes().await.map_err(|_| bad("InvalidBody", "The request body could not be read"))?;
         if bytes.len() > max {
             return Err(too_large(max));
         }
         let name = query(req, "fileName").unwrap_or_default();
+        let left_out = left_out(query(req, "leftOut"))?;
         Ok(UploadRequest {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
             user_type: query(req, "userType").unwrap_or_default(),
             file_name: clean_file_name(&name),
             bytes,
             idempotency_key,
+            left_out,
         })
     } else {
         Err(ApiError::new(415, "UnsupportedMediaType", "Send the upload as multipart/form-data or text/csv"))

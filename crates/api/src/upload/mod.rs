@@ -114,6 +114,7 @@ pub async fn upload(
         rows: report.summary.rows,
         issues: report.issues,
         failed_rows: report.summary.rows_with_errors,
+        left_out: upload.left_out,
         actor: crate::audit::Actor::of(&caller, &req),
     };
     if report.summary.errors > 0 {
@@ -185,6 +186,7 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         rows: people.len() as u64,
         issues: Vec::new(),
         failed_rows: 0,
+        left_out: 0,
         actor: crate::audit::Actor::system(""),
     };
     let statements = store::statements(db, &keys, &record, &people, s)?;

@@ -29,6 +29,7 @@ struct UploadRow {
     rows: i64,
     created: i64,
     failed: i64,
+    left_out: i64,
     issues: Option<String>,
 }
 
@@ -39,12 +40,12 @@ impl UploadRow {
             "status": self.status, "createdAt": iso8601(self.created_at.max(0) as u64), "createdBy": self.created_by,
             "fileName": self.file_name, "sha256": self.sha256,
             "counts": { "rows": self.rows, "created": self.created, "failed": self.failed },
+            "leftOut": self.left_out,
         })
     }
 }
 
-const UPLOAD_COLUMNS: &str =
-    "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed";
+const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, left_out";
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {
