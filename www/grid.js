@@ -112,10 +112,9 @@ export function gridStep({ locale, changed, download }) {
     if (data.error) {
       $('grid-status').textContent = t().failed(data.error);
     } else {
-      if (data.summary) {
-        state = { summary: data.summary, fixes: data.fixes, canUndo: data.canUndo };
-        showState();
-      }
+      if (data.summary) state = { ...state, summary: data.summary, canUndo: data.canUndo };
+      if (data.fixes) state = { ...state, fixes: data.fixes };
+      if (data.summary || data.fixes) showState();
       if (data.fileIssues) fileIssues = data.fileIssues;
       if (data.list) setList(data.list);
       if (data.all) cache.clear();
@@ -142,12 +141,21 @@ export function gridStep({ locale, changed, download }) {
 
   function showState() {
     const { summary, fixes, canUndo } = state;
+    // The buttons stay (a keyboard user's focus with them); one that has nothing left to fix hands its focus to Undo.
     const buttons = $('fixes');
-    buttons.replaceChildren(...Object.entries(fixes).map(([fix, n]) => {
-      const b = el('button', { type: 'button', class: 'secondary', disabled: n === 0, textContent: t().fixButton(t().fix[fix], n) });
-      b.dataset.fix = fix;
-      return b;
-    }));
+    for (const [fix, n] of Object.entries(fixes ?? {})) {
+      let b = buttons.querySelector(`[data-fix="${fix}"]`);
+      if (!b) {
+        b = el('button', { type: 'button', class: 'secondary' });
+        b.dataset.fix = fix;
+        buttons.append(b);
+      }
+      const lost = n === 0 && document.activeElement === b;
+      b.textContent = t().fixButton(t().fix[fix], n);
+      b.disabled = n === 0;
+      $('grid-undo').disabled = !canUndo;
+      if (lost) $('grid-undo').focus();
+    }
     $('grid-undo').disabled = !canUndo;
     const left = summary.rowsWithErrors;
     $('left-out').textContent = $('leave-out').checked && left ? t().leftOut(left) : '';
@@ -420,6 +428,7 @@ export function gridStep({ locale, changed, download }) {
       editing = null;
       active = { i: 0, c: 1 };
       body.replaceChildren();
+      $('fixes').replaceChildren();
       $('grid-status').textContent = '';
       $('replace-count').textContent = '';
       $('leave-out').checked = false;

@@ -84,11 +84,12 @@ test('three problems: one cell edited with the keyboard, two by safe fixes, Undo
   // The safe fixes, one undone and applied again.
   await page.click('#fixes button[data-fix=phone]');
   await waitErrors(page, 1);
+  await page.locator('#fixes button[data-fix=phone]:disabled', { hasText: '(0)' }).waitFor();
   await page.click('#fixes button[data-fix=date]');
   await waitErrors(page, 0);
   await page.click('#grid-undo');
   await waitErrors(page, 1);
-  assert.equal(await page.locator('#fixes button[data-fix=date]').textContent(), 'Dates as DD-MM-YYYY (1)');
+  await page.locator('#fixes button[data-fix=date]', { hasText: 'Dates as DD-MM-YYYY (1)' }).waitFor();
   await page.click('#fixes button[data-fix=date]');
   await waitErrors(page, 0);
   assert.match(await page.locator('#status').textContent(), /has no errors now/);

@@ -574,13 +574,16 @@ impl Table {
 
     /// The changes `fix` would make, in row order: what is counted before the administrator applies it.
     pub fn fixes(&self, fix: Fix) -> Vec<Change> {
-        let cells: Vec<usize> = (0..self.header.len()).filter(|&c| fix.applies_to(self.column(c))).collect();
+        // Counted on every change of a 100,000-row table: the columns are found once, and a cell that is
+        // already as the fix would write it costs no allocation.
+        let cells: Vec<(usize, Option<Column>)> =
+            (0..self.header.len()).map(|c| (c, self.column(c))).filter(|&(_, col)| fix.applies_to(col)).collect();
         let mut out = Vec::new();
         for (i, r) in self.rows.iter().enumerate().filter(|(_, r)| r.counted()) {
-            for &c in &cells {
+            for &(c, column) in &cells {
                 let Some(bytes) = r.cell(c) else { continue };
                 let Ok(before) = std::str::from_utf8(bytes) else { continue };
-                if let Some(after) = self.fixed(fix, self.column(c), before).filter(|a| a != before) {
+                if let Some(after) = self.fixed(fix, column, before) {
                     out.push(Change { row: i as u64 + 1, cell: c, before: before.to_string(), after });
                 }
             }
@@ -588,12 +591,13 @@ impl Table {
         out
     }
 
-    /// What `fix` makes of `cell` in `column`, or None when it has no sure answer.
+    /// What `fix` makes of `cell` in `column`: None when it has no sure answer or would change nothing.
     fn fixed(&self, fix: Fix, column: Option<Column>, cell: &str) -> Option<String> {
         let config = &self.check.config;
         let s = fields::trim(cell);
+        let changed = |after: &str| (after != cell).then(|| after.to_string());
         match fix {
-            Fix::Trim => Some(s.to_string()),
+            Fix::Trim => changed(s),
             Fix::Phone => {
                 // 00 is the international call prefix: 0091 is +91 (the parser reads the rest).
                 let intl;
@@ -605,17 +609,19 @@ impl Table {
                     _ => s,
                 };
                 match Phone::parse_with(s, config.mobile) {
-                    Ok(Some(p)) => Some(p.as_ref().to_string()),
+                    Ok(Some(p)) => changed(p.as_ref()),
                     _ => None,
                 }
             }
             Fix::Date => {
+                let b = s.as_bytes();
                 let dob = |text: &str| match Dob::parse(text, config.today) {
-                    Ok(Some(d)) => Some(d.date().to_template()),
+                    Ok(Some(d)) => changed(&d.date().to_template()),
                     _ => None,
                 };
-                let b = s.as_bytes();
-                if b.len() == 5 && b.iter().all(u8::is_ascii_digit) {
+                if b.len() == 10 && b[2] == b'-' && b[5] == b'-' && s.len() == cell.len() {
+                    None // dd-mm-yyyy already, right or wrong: nothing to rewrite
+                } else if b.len() == 5 && b.iter().all(u8::is_ascii_digit) {
                     // An Excel day count (1900 system: 25569 is 01-01-1970). Five digits are 1927 to 2173; a
                     // shorter number could be a year or a typo.
                     let serial: i64 = s.parse().ok()?;
@@ -627,16 +633,19 @@ impl Table {
                 }
             }
             Fix::Boolean => {
-                let lower = s.to_ascii_lowercase();
-                match lower.as_str() {
-                    "yes" | "y" | "1" | "true" => Some("TRUE".into()),
-                    "no" | "n" | "0" | "false" => Some("FALSE".into()),
-                    _ => None,
+                let yes = ["yes", "y", "1", "true"].iter().any(|w| s.eq_ignore_ascii_case(w));
+                let no = ["no", "n", "0", "false"].iter().any(|w| s.eq_ignore_ascii_case(w));
+                if yes {
+                    changed("TRUE")
+                } else if no {
+                    changed("FALSE")
+                } else {
+                    None
                 }
             }
             Fix::List => {
                 let allowed: &Allowed = match column? {
-                    Column::Gender => return Gender::parse(s).ok().flatten().map(|g| g.name().to_string()),
+                    Column::Gender => return Gender::parse(s).ok().flatten().and_then(|g| changed(g.name())),
                     Column::Roles => &config.roles,
                     Column::Grade => &config.grades,
                     Column::Language => &config.languages,
@@ -659,7 +668,7 @@ impl Table {
                     out.push_str(allowed.find(value)?);
                     out.push_str(&part[at + value.len()..]);
                 }
-                Some(out)
+                changed(&out)
             }
         }
     }
