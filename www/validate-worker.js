@@ -119,14 +119,19 @@ function countFixesSoon() {
     if (grid) self.postMessage({ type: 'grid-answer', ask: 'fixes', fixes: JSON.parse(grid.fixCountsJson()) });
   }, FIX_COUNT_AFTER_MS);
 }
+function touchedRows(touched, problemsOnly) {
+  return { touched: [...touched], rows: JSON.parse(grid.rowsJson(touched)), ...gridState(problemsOnly) };
+}
+
 const CHANGES = new Set(['edit', 'remove', 'fix', 'replace', 'undo']);
 
 /** The page's requests about the grid; each answer names its request's `seq`. */
 const GRID = {
   rows: ({ rows }) => ({ rows: JSON.parse(grid.rowsJson(Uint32Array.from(rows))) }),
   // An edit keeps the rows listed as they are (a row fixed stays in sight until the list is asked again).
-  edit: ({ row, cell, value }) => ({ touched: [...grid.edit(row, cell, value)], ...gridState(null) }),
-  remove: ({ row, problemsOnly }) => ({ touched: [...grid.remove(row)], ...gridState(problemsOnly) }),
+  // The rows an edit touched come with its answer: the page shows them without asking again.
+  edit: ({ row, cell, value }) => touchedRows(grid.edit(row, cell, value), null),
+  remove: ({ row, problemsOnly }) => touchedRows(grid.remove(row), problemsOnly),
   fix: ({ fix, problemsOnly }) => ({ count: grid.applyFix(fix), all: true, ...gridState(problemsOnly) }),
   replace: ({ cell, find, with: by, problemsOnly }) => ({ count: grid.replace(cell, find, by), all: true, ...gridState(problemsOnly) }),
   count: ({ cell, find }) => ({ count: find ? grid.countMatches(cell, find) : 0 }),

@@ -381,9 +381,9 @@ impl Table {
         }
     }
 
-    /// The file's issues that depend on which rows are left (the row limit, no rows at all), then the
-    /// ones read with the file; as the stream sorts them (by code).
-    fn file_issues(&self) -> Vec<Issue> {
+    /// The file's own issues, no row's: the header's, the row limit and "no rows" (which follow the rows that
+    /// are left), an unterminated quote (it names the row it would have been); as the stream sorts them.
+    pub fn file_issues(&self) -> Vec<Issue> {
         let mut out = self.file.clone();
         let max = self.check.config.max_rows;
         if let Some(r) = self.rows.iter().filter(|r| r.counted()).nth(usize::try_from(max).unwrap_or(usize::MAX)) {

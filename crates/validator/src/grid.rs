@@ -124,12 +124,11 @@ impl Grid {
         Ok(out)
     }
 
-    /// The file's own issues (the header's, the row limit), as a JSON array.
+    /// The file's own issues (the header's, the row limit, an unterminated quote), as a JSON array: what no
+    /// edit of a cell fixes.
     #[wasm_bindgen(js_name = fileIssuesJson)]
     pub fn file_issues_json(&self) -> Result<String, JsError> {
-        let report = self.table()?.report();
-        let file: Vec<_> = report.issues.into_iter().filter(|i| i.row.is_none()).collect();
-        Ok(enrol_core::validate::issues_json(&file, self.locale))
+        Ok(enrol_core::validate::issues_json(&self.table()?.file_issues(), self.locale))
     }
 
     /// `{"rows","rowsWithErrors","errors","warnings"}` of the table as it is now.
