@@ -39,7 +39,7 @@ function watchLongTasks() {
 }
 
 /** The real page: choose the file, wait for the grid, list every row, move through them, edit one cell. */
-async function admin(browser, url) {
+async function admin(browser, url, rows) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.addInitScript(watchLongTasks);
   await page.goto(`${url}/admin`);
@@ -50,8 +50,7 @@ async function admin(browser, url) {
   const phases = { opened: await page.evaluate(() => window.longest) };
   const problemRows = await page.locator('#grid').getAttribute('aria-rowcount');
   await page.uncheck('#only-problems');
-  await page.waitForFunction(() => document.getElementById('grid').getAttribute('aria-rowcount') !== '1'
-    && Number(document.getElementById('grid').getAttribute('aria-rowcount')) > 50_000);
+  await page.waitForFunction((n) => document.getElementById('grid').getAttribute('aria-rowcount') === String(n + 1), rows);
   const allRows = await page.locator('#grid').getAttribute('aria-rowcount');
   phases.listed = await page.evaluate(() => window.longest);
   await page.focus('#only-problems');
@@ -59,7 +58,7 @@ async function admin(browser, url) {
   await page.keyboard.press('Tab'); // the grid's tab stop
   const t1 = Date.now();
   await page.keyboard.press('Control+End');
-  await page.locator('#grid-body [role=rowheader]', { hasText: /^100000$/ }).waitFor();
+  await page.locator('#grid-body [role=rowheader]', { hasText: new RegExp(`^${rows}$`) }).waitFor();
   for (let k = 0; k < 20; k++) await page.keyboard.press('PageUp');
   const moved = Date.now() - t1;
   phases.moved = await page.evaluate(() => window.longest);
@@ -67,11 +66,29 @@ async function admin(browser, url) {
   await page.keyboard.press('Home');
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('Enter');
-  await page.keyboard.type('Edited');
-  const t2 = Date.now();
+  // Timed in the page: from the Enter that keeps the edit to the grid showing the re-checked row. The first edit
+  // also takes the list of issues away (the grid is the truth from then on): a second one is timed too.
+  const editOnce = async (text) => {
+    await page.keyboard.type(text);
+    await page.evaluate((text) => {
+      window.edit = {};
+      document.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.edit.start ??= performance.now(); }, { capture: true, once: true });
+      const seen = new MutationObserver(() => {
+        if ([...document.querySelectorAll('#grid-body [role=gridcell]')].some((c) => c.textContent === text)) {
+          window.edit.end ??= performance.now();
+          seen.disconnect();
+        }
+      });
+      seen.observe(document.getElementById('grid-body'), { childList: true, subtree: true, characterData: true });
+    }, text);
+    await page.keyboard.press('Enter');
+    await page.locator('#grid-body [role=gridcell]', { hasText: new RegExp(`^${text}$`) }).first().waitFor();
+    return page.evaluate(() => Math.round((window.edit.end - window.edit.start) * 10) / 10);
+  };
+  const edited = [await editOnce('Edited')];
+  await page.keyboard.press('ArrowDown');
   await page.keyboard.press('Enter');
-  await page.locator('#grid-body [role=gridcell]', { hasText: /^Edited$/ }).first().waitFor();
-  const edited = Date.now() - t2;
+  edited.push(await editOnce('Again'));
   const longest = await page.evaluate(() => window.longest);
   await page.close();
   console.log('longest task so far, by phase:', phases);
@@ -123,19 +140,21 @@ const browser = await chromium.launch({
     '--disable-component-update', '--disable-sync'],
 });
 try {
+  let rows = 0;
   for (let run = 1; run <= RUNS; run++) {
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     const r = await page.evaluate(measure, EDITS);
+    rows = r.rows;
     const ms = (x) => x.toFixed(3);
     console.log(`run ${run}: ${r.rows} rows read in ${Math.round(r.read)} ms; ${EDITS} edits: mean ${ms(r.mean)} ms, median ${ms(r.median)} ms, `
       + `p95 ${ms(r.p95)} ms, slowest ${ms(r.slowest)} ms`);
     await page.close();
   }
-  const a = await admin(browser, `http://127.0.0.1:${server.address().port}`);
+  const a = await admin(browser, `http://127.0.0.1:${server.address().port}`, rows);
   console.log(`/admin: grid shown ${a.opened} ms after choosing the file (${a.problemRows} rows with problems); all `
     + `${a.allRows} rows listed, ${a.inDom} in the page; Ctrl+End then 20 × Page Up ${a.moved} ms; an edit by keyboard shown `
-    + `in ${a.edited} ms; longest main-thread task ${Math.round(a.longest)} ms`);
+    + `in ${a.edited[0]} ms (the first), ${a.edited[1]} ms (the next); longest main-thread task ${Math.round(a.longest)} ms`);
 } finally {
   await browser.close();
   server.close();

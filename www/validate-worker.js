@@ -97,33 +97,21 @@ async function openGrid({ file, locale, today, config }) {
   grid = g;
   self.postMessage({
     type: 'grid', header: JSON.parse(g.headerJson()), fileIssues: JSON.parse(g.fileIssuesJson()), ...gridState(true),
-    fixes: JSON.parse(g.fixCountsJson()),
   });
 }
 
-/** What the page shows around the grid after a change: the counts, Undo, and which rows to list. */
+/** What the page shows around the grid after a change: the counts, the fixes' counts (kept by the table as it
+ *  changes), Undo, and which rows to list. */
 function gridState(problemsOnly) {
   return {
-    summary: JSON.parse(grid.summaryJson()), canUndo: grid.canUndo(),
+    summary: JSON.parse(grid.summaryJson()), fixes: JSON.parse(grid.fixCountsJson()), canUndo: grid.canUndo(),
     list: problemsOnly == null ? null : [...grid.rowNumbers(problemsOnly)],
   };
 }
 
-// The safe fixes' counts go through every cell (tens of ms on 100,000 rows): they follow a change in a message
-// of their own, once the edits stop for a moment, so that an edit's answer never waits for them.
-const FIX_COUNT_AFTER_MS = 150;
-let fixTimer = null;
-function countFixesSoon() {
-  clearTimeout(fixTimer);
-  fixTimer = setTimeout(() => {
-    if (grid) self.postMessage({ type: 'grid-answer', ask: 'fixes', fixes: JSON.parse(grid.fixCountsJson()) });
-  }, FIX_COUNT_AFTER_MS);
-}
 function touchedRows(touched, problemsOnly) {
   return { touched: [...touched], rows: JSON.parse(grid.rowsJson(touched)), ...gridState(problemsOnly) };
 }
-
-const CHANGES = new Set(['edit', 'remove', 'fix', 'replace', 'undo']);
 
 /** The page's requests about the grid; each answer names its request's `seq`. */
 const GRID = {
@@ -149,7 +137,6 @@ async function onGrid(data) {
   try {
     if (!grid) throw new Error('no table to edit');
     self.postMessage({ type: 'grid-answer', seq: data.seq, ask: data.ask, ...GRID[data.ask](data) });
-    if (CHANGES.has(data.ask)) countFixesSoon();
   } catch (e) {
     self.postMessage({ type: 'grid-answer', seq: data.seq, ask: data.ask, error: String((e && e.message) || e) });
   }

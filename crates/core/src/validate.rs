@@ -320,6 +320,11 @@ impl Checker {
         column.and_then(|c| header?.index[c as usize]).map_or(0, |i| i + 1)
     }
 
+    /// The column of enrol's that header cell `cell` (0-based) holds, if any.
+    pub(crate) fn column_at(&self, cell: usize) -> Option<Column> {
+        self.header.as_deref()?.order.iter().find(|&&(i, _)| i == cell).map(|&(_, c)| c)
+    }
+
     /// The header's cell that holds `column` (0-based), if the file has the column.
     pub(crate) fn cell_of(&self, column: Column) -> Option<usize> {
         self.header.as_deref()?.index[column as usize]

@@ -155,7 +155,7 @@ impl Grid {
     pub fn fix_counts_json(&self) -> Result<String, JsError> {
         let t = self.table()?;
         let counts: Vec<String> =
-            enrol_core::Fix::ALL.iter().map(|f| format!("\"{}\":{}", f.as_str(), t.fixes(*f).len())).collect();
+            enrol_core::Fix::ALL.iter().map(|f| format!("\"{}\":{}", f.as_str(), t.fix_count(*f))).collect();
         Ok(format!("{{{}}}", counts.join(",")))
     }
 

@@ -112,6 +112,9 @@ fn after_edits_the_table_reports_what_the_stream_reports_for_the_edited_file() {
                 (fresh.summary.rows, fresh.summary.rows_with_errors),
                 "{name}: edit {k}"
             );
+            for fix in Fix::ALL {
+                assert_eq!(table.fix_count(fix), table.fixes(fix).len() as u64, "{name}: edit {k}, {fix:?} counted");
+            }
         }
         compared += 1;
     }
@@ -251,8 +254,10 @@ fn applying_a_fix_re_checks_and_undo_gives_back_the_table_as_it_was() {
     let phone_issues = |t: &Table| t.report().issues.iter().filter(|i| i.code == Code::InvalidPhone).count();
     assert_eq!(phone_issues(&t), 2, "0091… and the 9-digit one");
     for fix in Fix::ALL {
+        assert_eq!(t.fix_count(fix), t.fixes(fix).len() as u64, "{fix:?} counted as it would apply");
         t.apply(t.fixes(fix)).unwrap();
         assert!(t.fixes(fix).is_empty(), "{fix:?} applied twice changes nothing more");
+        assert_eq!(t.fix_count(fix), 0, "{fix:?}: the count follows");
     }
     assert_eq!(phone_issues(&t), 1, "only the 9-digit phone is left");
     assert_eq!(t.cells(4).unwrap()[2], "12-10-1992");
@@ -263,6 +268,9 @@ fn applying_a_fix_re_checks_and_undo_gives_back_the_table_as_it_was() {
     t.remove(6).unwrap();
     while t.undo().unwrap() {}
     assert_eq!(t.report(), before, "undone step by step: the edit, the removal, then each fix");
+    for fix in Fix::ALL {
+        assert_eq!(t.fix_count(fix), t.fixes(fix).len() as u64, "{fix:?} counted again after undo");
+    }
     assert_eq!(t.to_csv(Rows::All, None), Table::read(config(), FIXABLE.as_bytes()).to_csv(Rows::All, None));
 }
 
