@@ -84,6 +84,7 @@ export function gridStep({ locale, changed, download }) {
   let list = []; // row numbers in the grid, in order
   let cache = new Map(); // row → { row, cells, issues } as the worker last gave it
   let asked = new Set(); // rows asked for and not yet answered
+  let built = new Map(); // row → { el, data, i }: a row in the page is kept while its data and place are the same
   let active = { i: 0, c: 1 }; // the tab stop: index in `list`, column (0 the row number)
   let editing = null; // { i, c, input }
   let state = null; // { summary, fixes, canUndo }
@@ -201,8 +202,19 @@ export function gridStep({ locale, changed, download }) {
           continue;
         }
       }
-      rows.push(rowEl(i, row, data));
+      const kept = built.get(row);
+      if (data && kept && kept.data === data && kept.i === i) {
+        for (const stop of kept.el.querySelectorAll('[tabindex="0"]')) stop.tabIndex = -1;
+        if (i === active.i) tabStop(kept.el.children[active.c]);
+        rows.push(kept.el);
+        continue;
+      }
+      const made = rowEl(i, row, data);
+      if (data) built.set(row, { el: made, data, i });
+      rows.push(made);
     }
+    // Only the rows in sight are kept.
+    if (built.size > 4 * rows.length) built = new Map([...built].filter(([, b]) => rows.includes(b.el)));
     body.replaceChildren(...rows);
     if (wanted.length) {
       for (const r of wanted) asked.add(r);
@@ -304,6 +316,7 @@ export function gridStep({ locale, changed, download }) {
     const { i, c, input } = editing;
     editing = null;
     const row = list[i];
+    built.delete(row); // its cell holds the input: made again
     const before = cache.get(row)?.cells?.[c - 1] ?? '';
     if (input.value !== before) {
       edited = true;
@@ -315,6 +328,7 @@ export function gridStep({ locale, changed, download }) {
   }
 
   function cancel() {
+    if (editing) built.delete(list[editing.i]);
     editing = null;
     render();
     focusActive();
@@ -407,6 +421,7 @@ export function gridStep({ locale, changed, download }) {
   });
 
   function relabel() {
+    built = new Map(); // their Remove buttons are in the language they were made in
     for (const e of box.querySelectorAll('[data-g-i18n]')) e.textContent = t()[e.dataset.gI18n];
     gridEl.setAttribute('aria-label', t().grid);
     if (!worker) return;
@@ -423,6 +438,7 @@ export function gridStep({ locale, changed, download }) {
       list = [];
       cache = new Map();
       asked = new Set();
+      built = new Map();
       state = null;
       edited = false;
       editing = null;

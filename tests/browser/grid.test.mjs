@@ -44,6 +44,9 @@ async function uploadAndWait(page) {
   await page.click('#upload');
   await page.waitForFunction(() => document.getElementById('outcome-status').dataset.status
     && document.getElementById('uploading').hidden, null, { timeout: 30_000 });
+  // The page then loads the tenant's uploads: D1 is read by this test only once that is over (the test's own
+  // handle on the local D1 and the Worker's read at the same moment made the Worker answer 500, SQLITE_BUSY).
+  await page.locator('#uploads li').first().waitFor({ timeout: 15_000 });
   return page.locator('#outcome-status').getAttribute('data-status');
 }
 
