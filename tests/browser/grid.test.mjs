@@ -98,6 +98,13 @@ test('three problems: one cell edited with the keyboard, two by safe fixes, Undo
   assert.match(await page.locator('#status').textContent(), /has no errors now/);
   await checkState(page, 'grid-fixed');
 
+  // Every row fixed: "only rows with problems" lists none; every row when it is unchecked.
+  await page.locator('#grid-shown', { hasText: 'No rows to show.' }).waitFor();
+  await page.uncheck('#only-problems');
+  await page.locator('#grid-body [role=rowheader]', { hasText: /^4$/ }).waitFor();
+  assert.deepEqual(await page.locator('#grid-body [role=rowheader]').allTextContents(), ['1', '2', '3', '4']);
+  assert.equal(await page.locator('#grid-shown').textContent(), '4 of 4 rows shown.');
+
   const corrected = await downloadText(page, '#download-corrected');
   assert.equal(corrected, 'firstName,lastName,phone,DOB,gender\r\nAsha,Devi,9876543210,12-10-1992,Female\r\n'
     + 'Ravi,Kumar,9876543211,01-01-1990,Male\r\nMeena,Singh,9876543212,15-08-1985,Female\r\n'
