@@ -144,6 +144,7 @@ test('leaving out the rows with problems: the others are uploaded, the left-out 
   await page.locator('#grid-title', { hasText: 'समस्या वाली पंक्तियाँ ठीक करें' }).waitFor();
   await page.locator('#grid-body [role=row]', { hasText: 'मान्य भारतीय मोबाइल नंबर नहीं' }).first().waitFor({ timeout: 10_000 });
   assert.deepEqual(await page.locator('#grid-body [role=rowheader]').allTextContents(), ['2', '3'], 'the removal is kept');
+  assert.ok(await page.locator('#mapping').isHidden(), 'a file under the template\'s headings shows no mapping step in Hindi either');
   const problemsHi = await downloadText(page, '#download-problems');
   assert.match(problemsHi.split('\r\n')[0], /,समस्याएँ$/);
   await checkState(page, 'grid-hi');
