@@ -132,6 +132,17 @@ test('leaving out the rows with problems: the others are uploaded, the left-out 
   assert.deepEqual(await page.locator('#grid-body [role=rowheader]').allTextContents(), ['2', '3']);
   assert.ok(await page.locator('#upload').isDisabled(), 'never the default: rows with problems block the upload');
 
+  // Find and replace in one column (lastName), then undone.
+  await page.selectOption('#replace-column', { label: 'lastName' });
+  await page.fill('#replace-find', 'Singh');
+  await page.locator('#replace-count', { hasText: '1 cell holds it.' }).waitFor();
+  await page.fill('#replace-with', 'Sinha');
+  await page.click('#replace-form button[type=submit]');
+  await page.locator('#replace-count', { hasText: 'Replaced in 1 cell.' }).waitFor();
+  await page.locator('#grid-body [role=gridcell]', { hasText: /^Sinha$/ }).waitFor();
+  await page.click('#grid-undo');
+  await page.locator('#grid-body [role=gridcell]', { hasText: /^Singh$/ }).waitFor();
+
   await page.check('#leave-out');
   await page.locator('#left-out', { hasText: '2 rows with problems will be left out of the upload.' }).waitFor();
   const leftOut = await downloadText(page, '#download-left-out');
