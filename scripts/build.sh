@@ -62,6 +62,19 @@ if ! up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo
   wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
 fi
 
+# The editable table (enrol-validator with its `grid` feature): fetched only when a checked file has problems
+# to fix, so the validator every administrator downloads stays small. Plain (it runs in every browser), in a
+# target directory of its own (the feature would otherwise rebuild the plain validator's artifacts).
+if ! up_to_date www/pkg/grid/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock; then
+  say "building the editable table (wasm)"
+  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
+    -p enrol-validator --features grid --target-dir target/grid
+  wait_for_wasm_bindgen
+  wasm-bindgen --target web --no-typescript --out-dir www/pkg/grid \
+    target/grid/wasm32-unknown-unknown/release/enrol_validator.wasm
+  wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/grid/enrol_validator_bg.wasm -o www/pkg/grid/enrol_validator_bg.wasm
+fi
+
 # The enrol command builds beside the Worker: cargo lets one of them wait for the other's compile, and the
 # native compile then runs while the Worker's wasm goes through wasm-bindgen, wasm-opt and esbuild.
 cli=

@@ -7,6 +7,7 @@ say "cargo clippy (native)"
 cargo clippy --quiet --workspace --all-targets --exclude enrol-api -- -D warnings
 say "cargo clippy (wasm32)"
 cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-core -p enrol-validator -p enrol-sheet -p enrol-api -p enrol-password -- -D warnings
+cargo clippy --quiet --target wasm32-unknown-unknown -p enrol-validator --features grid -- -D warnings
 
 say "Rust tests"
 cargo test --quiet --workspace --exclude enrol-api

@@ -8,6 +8,7 @@
 
 import { csvBlob } from '/csv.js';
 import { sheetStep } from '/sheet.js';
+import { gridStep } from '/grid.js';
 
 const $ = (id) => document.getElementById(id);
 const SHOW_AT_MOST = 1000;
@@ -40,7 +41,7 @@ const TEXT = {
     fileLevel: '(whole file)', wholeRow: '(whole row)', row: 'Row', line: 'Line', column: 'Column', value: 'Value', problem: 'Problem',
     checkProgress: 'Checking the file', uploadProgress: 'Uploading', issuesTable: 'Issues found in the file',
     outcomeTitle: 'Upload result', fileName: 'File', uploadedAt: 'Uploaded', state: 'Status', created: 'Created',
-    failed: 'Failed', smsTitle: 'SMS to the new users', smsQueued: 'Waiting to be sent', smsSent: 'Sent',
+    failed: 'Failed', leftOut: 'Left out (rows with problems)', smsTitle: 'SMS to the new users', smsQueued: 'Waiting to be sent', smsSent: 'Sent',
     smsDelivered: 'Delivered', smsFailed: 'Not delivered', downloadResult: 'Download the result (CSV)',
     outcomeTable: 'Result of every row', uuid: 'User id', historyTitle: 'Earlier uploads', newer: 'Newer', older: 'Older',
     status: { COMPLETED: 'Completed', FAILED: 'Failed', created: 'created', failed: 'failed' },
@@ -48,6 +49,10 @@ const TEXT = {
     speed: (rows, perSec) => `${group(rows)} rows checked, ${group(perSec)} rows/s`,
     clean: (name) => `${name} has no errors: it can be uploaded.`,
     dirty: (name) => `${name} has errors: fix them in the spreadsheet and choose the file again.`,
+    fixBelow: (name) => `${name} has errors: fix them below (the upload sends the corrected rows), or in the spreadsheet.`,
+    fixedClean: (name) => `${name} has no errors now: the corrected rows can be uploaded.`,
+    leavingOut: (name, n) => `${name}: ${group(n)} rows with problems will be left out; the others can be uploaded.`,
+    uploadedLeftOut: (created, name, n) => `${name} is uploaded: ${group(created)} users created, ${group(n)} rows with problems left out.`,
     unreadable: (name, why) => `Could not read ${name}: ${why}`,
     shown: (n, total) => (n < total ? `Showing the first ${n} of ${total} issues; download them all below.` : `${total} issues.`),
     signingIn: 'Signing in…',
@@ -83,7 +88,7 @@ const TEXT = {
     fileLevel: '(पूरी फ़ाइल)', wholeRow: '(पूरी पंक्ति)', row: 'पंक्ति', line: 'लाइन', column: 'कॉलम', value: 'मान', problem: 'समस्या',
     checkProgress: 'फ़ाइल की जाँच हो रही है', uploadProgress: 'अपलोड हो रहा है', issuesTable: 'फ़ाइल में मिली समस्याएँ',
     outcomeTitle: 'अपलोड का परिणाम', fileName: 'फ़ाइल', uploadedAt: 'अपलोड का समय', state: 'स्थिति', created: 'बनाए गए',
-    failed: 'विफल', smsTitle: 'नए उपयोगकर्ताओं को SMS', smsQueued: 'भेजे जाने की प्रतीक्षा में', smsSent: 'भेजे गए',
+    failed: 'विफल', leftOut: 'छोड़ी गई (समस्या वाली पंक्तियाँ)', smsTitle: 'नए उपयोगकर्ताओं को SMS', smsQueued: 'भेजे जाने की प्रतीक्षा में', smsSent: 'भेजे गए',
     smsDelivered: 'पहुँचे', smsFailed: 'नहीं पहुँचे', downloadResult: 'परिणाम डाउनलोड करें (CSV)',
     outcomeTable: 'हर पंक्ति का परिणाम', uuid: 'उपयोगकर्ता आईडी', historyTitle: 'पिछले अपलोड', newer: 'नए', older: 'पुराने',
     status: { COMPLETED: 'पूरा हुआ', FAILED: 'विफल', created: 'बनाया गया', failed: 'विफल' },
@@ -91,6 +96,10 @@ const TEXT = {
     speed: (rows, perSec) => `${group(rows)} पंक्तियाँ जाँची गईं, ${group(perSec)} पंक्तियाँ/सेकंड`,
     clean: (name) => `${name} में कोई त्रुटि नहीं है: इसे अपलोड किया जा सकता है।`,
     dirty: (name) => `${name} में त्रुटियाँ हैं: स्प्रेडशीट में उन्हें ठीक करें और फ़ाइल फिर से चुनें।`,
+    fixBelow: (name) => `${name} में त्रुटियाँ हैं: उन्हें नीचे ठीक करें (अपलोड सुधारी गई पंक्तियाँ भेजता है), या स्प्रेडशीट में।`,
+    fixedClean: (name) => `${name} में अब कोई त्रुटि नहीं है: सुधारी गई पंक्तियाँ अपलोड की जा सकती हैं।`,
+    leavingOut: (name, n) => `${name}: समस्या वाली ${group(n)} पंक्तियाँ छोड़ दी जाएँगी; बाकी अपलोड की जा सकती हैं।`,
+    uploadedLeftOut: (created, name, n) => `${name} अपलोड हो गई: ${group(created)} उपयोगकर्ता बनाए गए, समस्या वाली ${group(n)} पंक्तियाँ छोड़ी गईं।`,
     unreadable: (name, why) => `${name} पढ़ी नहीं जा सकी: ${why}`,
     shown: (n, total) => (n < total ? `${total} में से पहली ${n} समस्याएँ दिखाई गई हैं; सभी नीचे से डाउनलोड करें।` : `${total} समस्याएँ।`),
     signingIn: 'साइन इन हो रहा है…',
@@ -151,6 +160,7 @@ function check(file) {
     rules: rules?.key ?? null, keys: same ? current.keys : {}, uploaded: same && current.uploaded,
   };
   worker = new Worker('/validate-worker.js', { type: 'module' });
+  grid.reset(worker);
   $('result').hidden = true;
   $('issues-box').hidden = true;
   $('download-issues').hidden = true;
@@ -196,6 +206,14 @@ const on = {
   csv(data) {
     download('enrol-issues.csv', data.blob);
   },
+  /** The file with problems is in the editable table: the grid is shown under the issues. */
+  grid(data) {
+    grid.opened(data, current.file.name);
+    $('status').textContent = t().fixBelow(current.file.name);
+  },
+  'grid-answer'(data) {
+    grid.answered(data);
+  },
   error(data) {
     current.failed = true;
     $('status').textContent = t().unreadable(current.file.name, data.message);
@@ -205,7 +223,33 @@ const on = {
 
 function checkedText() {
   const { file, summary } = current;
+  if (current.grid?.edited && summary.errors === 0) return t().fixedClean(file.name);
+  if (leavingOut()) return t().leavingOut(file.name, summary.rowsWithErrors);
+  if (grid.active) return t().fixBelow(file.name);
   return summary.errors === 0 ? t().clean(file.name) : t().dirty(file.name);
+}
+
+/** The rows with problems are to be left out, and the others can go: no error of the file itself, some row clean. */
+function leavingOut() {
+  const g = current?.grid;
+  return Boolean(g?.leaveOut && g.fileErrors === 0 && current.summary.errors > 0
+    && current.summary.rows > current.summary.rowsWithErrors);
+}
+
+/** After every change in the grid: the counts, the status and Upload follow the table as it is now. */
+function gridChanged({ summary, leaveOut, edited, fileErrors }) {
+  if (!current) return;
+  const version = (current.grid?.version ?? 0) + (edited ? 1 : 0);
+  current.grid = { leaveOut, edited, fileErrors, version };
+  current.summary = summary;
+  for (const [id, key] of [['rows', 'rows'], ['rows-with-errors', 'rowsWithErrors'], ['errors', 'errors'], ['warnings', 'warnings']]) {
+    $(id).textContent = String(summary[key]);
+  }
+  // The list of issues is the file as it was read: once edited, the grid is the truth.
+  if (edited) $('issues-box').hidden = true;
+  $('download-issues').hidden = edited || current.total === 0;
+  if (current.done) $('status').textContent = checkedText();
+  updateUpload();
 }
 
 function showProgress(data) {
@@ -480,14 +524,14 @@ function ignoreSignedOut(err) {
 
 /** Upload needs a clean file, checked by the chosen tenant's rules, and a signed-in administrator. */
 function canUpload() {
-  const clean = current?.done && !current.failed && current.summary?.errors === 0;
+  const clean = current?.done && !current.failed && (current.summary?.errors === 0 || leavingOut());
   return Boolean(clean && session && rules && rules.tenantId === $('tenant').value && current.rules === rules.key
     && !uploading && !current.uploaded);
 }
 
 function updateUpload() {
   $('upload').disabled = !canUpload();
-  const clean = current?.done && !current.failed && current.summary?.errors === 0;
+  const clean = current?.done && !current.failed && (current.summary?.errors === 0 || leavingOut());
   let hint = '';
   if (current?.uploaded) hint = t().alreadyUploaded;
   else if (clean && !session) hint = t().signInToUpload;
@@ -505,15 +549,24 @@ $('upload').addEventListener('click', async () => {
   const { file, summary } = current;
   const tenantId = $('tenant').value;
   const userType = $('user-type').value;
-  // One key per file, tenant and type: pressing Upload again after a lost answer cannot create the users twice.
-  const keyOf = `${tenantId} ${userType}`;
+  // One key per file (as corrected so far), tenant and type: pressing Upload again after a lost answer cannot
+  // create the users twice.
+  const keyOf = `${tenantId} ${userType} ${current.grid?.version ?? 0}`;
   current.keys[keyOf] ??= crypto.randomUUID();
+  const leftOut = leavingOut() ? summary.rowsWithErrors : 0;
   const form = new FormData();
-  form.append('file', file, file.name);
+  if (grid.active) {
+    // The corrected rows, as the grid holds them (without the rows with problems when they are left out).
+    const text = await grid.uploadText();
+    form.append('file', new File([text], file.name, { type: 'text/csv' }), file.name);
+  } else {
+    form.append('file', file, file.name);
+  }
   form.append('tenantId', tenantId);
   form.append('userType', userType);
   const mapping = sheets.mappingOf(file);
   if (mapping) form.append('mapping', mapping);
+  if (leftOut) form.append('leftOut', String(leftOut)); // kept on the upload record
   $('uploading').hidden = false;
   $('status').textContent = t().uploading(summary.rows, file.name);
   try {
@@ -524,8 +577,9 @@ $('upload').addEventListener('click', async () => {
     if (body?.processId && body.status) {
       current.uploaded = body.status === 'COMPLETED'; // its users exist now: once is enough
       showOutcome(body);
-      $('status').textContent = body.status === 'COMPLETED'
-        ? t().uploaded(body.counts?.created ?? 0, file.name) : t().rejected(file.name);
+      const created = body.counts?.created ?? 0;
+      $('status').textContent = body.status !== 'COMPLETED' ? t().rejected(file.name)
+        : leftOut ? t().uploadedLeftOut(created, file.name, leftOut) : t().uploaded(created, file.name);
       loadHistory(0).catch(ignoreSignedOut);
     } else {
       $('status').textContent = t().uploadError(reason(body, res));
@@ -582,6 +636,7 @@ function renderOutcome() {
   $('outcome-rows').textContent = String(c.rows ?? '');
   $('outcome-created').textContent = String(c.created ?? '');
   $('outcome-failed').textContent = String(c.failed ?? '');
+  $('outcome-left-out').textContent = String(status.leftOut ?? 0);
   showSms(status.sms);
   const lines = resultLines(status);
   const table = $('outcome-table');
@@ -729,7 +784,10 @@ $('locale').addEventListener('change', async (e) => {
   if (session) showSignedIn(true);
   showRules();
   updateUpload();
-  if (current) check(current.file); // the messages come from Rust, in the chosen language
+  // The messages come from Rust, in the chosen language: checked again, unless the grid holds edits to keep.
+  if (current && grid.active && grid.edited) await grid.setLocale();
+  else if (current) check(current.file);
+  grid.relabel();
   sheets.relabel();
   if (outcome) renderOutcome(); // its labels now, the server's messages below
   try {
@@ -739,6 +797,9 @@ $('locale').addEventListener('change', async (e) => {
     ignoreSignedOut(err);
   }
 });
+
+// The grid of the rows to fix, for a file with problems (grid.js).
+const grid = gridStep({ locale: () => locale, changed: gridChanged, download });
 
 // A workbook, or headings of the office's own, go through the mapping step first (sheet.js); a CSV under the
 // template's headings goes straight to the check.
@@ -760,6 +821,7 @@ drop.addEventListener('drop', (e) => {
 });
 
 applyLanguage();
+grid.relabel();
 try {
   session = JSON.parse(sessionStorage.getItem(SESSION));
 } catch {

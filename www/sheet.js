@@ -256,7 +256,9 @@ export function sheetStep({ locale, today, known, ready, status }) {
     },
     /** The language changed: the step's words, and a sheet's notes, which the reader writes. */
     relabel() {
-      if (!shown) return;
+      // A file under the template's own headings never showed the step: nothing to say again (it showed it, in
+      // the new language, and a workbook was read and checked again, dropping the grid's edits).
+      if (!shown || shown.proposal.exact) return;
       if (shown.kind === 'sheet') worker.postMessage({ type: 'read', index: shown.index, today: today(), locale: locale(), known: knownLines(known()) });
       else render();
       problems();

@@ -297,3 +297,30 @@ test('tenants and upload configuration: the caller\'s subtree, inherited and rai
   const [role] = await rows(app, "SELECT r.code FROM user_roles r JOIN users u ON u.id = r.user_id WHERE u.user_name = '9876543210'");
   assert.equal(role.code, 'PUMP OPERATOR');
 });
+
+test('an upload says how many rows the page left out of the file: kept on the record, 0 when not said, a bad count refused', async (t) => {
+  const app = await spawnApp(t, { vars: HELD });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const one = sheet([['Asha', 'Devi', '9876543210', '', '', '', '']]);
+  const r = await upload(app, tokens.gpDemo, one, { fileName: 'fixed on the page.csv', extra: [['leftOut', '2']] });
+  assert.equal(r.status, 200, r.raw);
+  assert.equal(r.body.leftOut, 2);
+  assert.deepEqual(r.body.counts, { rows: 1, created: 1, failed: 0 }, 'the rows sent are the upload\'s rows');
+  const [record] = await rows(app, 'SELECT left_out FROM uploads');
+  assert.equal(record.left_out, 2);
+  const list = await get(app, '/v1/uploads?tenantId=pb.demo', tokens.gpDemo);
+  assert.equal(list.body.uploads[0].leftOut, 2);
+  const status = await get(app, `/v1/upload/status/${r.body.processId}`, tokens.gpDemo);
+  assert.equal(status.body.leftOut, 2);
+  const [audit] = await rows(app, "SELECT detail FROM audit_log WHERE action = 'upload'");
+  assert.equal(JSON.parse(audit.detail).leftOut, 2);
+
+  const plain = await upload(app, tokens.gpDemo, sheet([['Ravi', 'Kumar', '9876543211', '', '', '', '']]));
+  assert.equal(plain.status, 200, plain.raw);
+  assert.equal(plain.body.leftOut, 0, 'not said: none');
+  for (const bad of ['-1', 'two', '1000001', '1.5']) {
+    const refused = await upload(app, tokens.gpDemo, one, { extra: [['leftOut', bad]] });
+    assertError(refused, 400, 'InvalidField', `leftOut ${bad}`);
+  }
+  assert.equal((await rows(app, 'SELECT COUNT(*) AS n FROM uploads'))[0].n, 2, 'a refused request records nothing');
+});

@@ -22,3 +22,10 @@ test('www/pkg/sheet/enrol_sheet_bg.wasm stays under 410 KB gzipped', () => {
   const gz = gzipSync(readFileSync(join(ROOT, 'www', 'pkg', 'sheet', 'enrol_sheet_bg.wasm')), { level: 9 }).length;
   assert.ok(gz <= 410_000, `${gz} bytes gzipped`);
 });
+
+// The editable table (enrol-validator with its `grid` feature) is fetched only for a file with problems: 102 KB
+// gzipped when it was made. This bound keeps it from growing unnoticed.
+test('www/pkg/grid/enrol_validator_bg.wasm stays under 110 KB gzipped', () => {
+  const gz = gzipSync(readFileSync(join(ROOT, 'www', 'pkg', 'grid', 'enrol_validator_bg.wasm')), { level: 9 }).length;
+  assert.ok(gz <= 110_000, `${gz} bytes gzipped`);
+});

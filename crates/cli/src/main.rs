@@ -22,6 +22,8 @@ const USAGE: &str = "usage:
   enrol template        print the sheet's header line
   enrol gen --rows N [--error-rate R] [--seed S] [--full yes]
         write a realistic sheet of N rows to stdout; about R (0..1) of them with one mistake each
+  enrol bench-edit FILE [--edits N]
+        time one cell's edit and its re-check in the editable table of FILE (median of N, 201 by default)
   enrol seed-sql --password PW [--user NAME] [--tenant ID --tenant-name NAME --state ID --state-name NAME]
         print SQL that creates the demo tenant and its SYSTEM administrator";
 
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         }
         Some("gen") => generate::run(&args[1..]),
         Some("seed-sql") => seed::run(&args[1..]),
+        Some("bench-edit") => bench_edit(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -163,6 +166,65 @@ fn validate(args: &[String]) -> Result<ExitCode, CliError> {
         if json { writeln!(out, "{}", report.to_json(locale)) } else { write_text(&mut out, &report, locale) };
     written.and_then(|_| out.flush()).map_err(|e| CliError::Unreadable(format!("cannot write: {e}")))?;
     Ok(if report.is_clean() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// Times what the page waits for when a cell is edited: `Table::set` (the row and the rows that share a value
+/// with it re-checked) and the issues of every row it touched. Each edit writes another row's phone into a
+/// row (making a duplicate); the next puts the phone back (clearing it), so every edit moves rows between
+/// groups. Prints the read time, then the median, 95th percentile and slowest edit, in milliseconds.
+fn bench_edit(args: &[String]) -> Result<ExitCode, CliError> {
+    let (positional, pairs) = flags(args, &["edits"])?;
+    let [path] = positional[..] else {
+        return Err(CliError::Usage("bench-edit takes one FILE".into()));
+    };
+    let mut edits = 201usize;
+    for (_, value) in pairs {
+        edits = value.parse().ok().filter(|&n| n > 0).ok_or_else(|| CliError::Usage("--edits takes a count".into()))?;
+    }
+    let bytes = std::fs::read(path).map_err(|e| CliError::Unreadable(format!("cannot read {path}: {e}")))?;
+    let started = std::time::Instant::now();
+    let mut table = enrol_core::Table::read(Config::new(today_utc()), &bytes);
+    let read = started.elapsed();
+    let phone = (0..table.header().len())
+        .find(|&c| table.column(c) == Some(enrol_core::Column::Phone))
+        .ok_or_else(|| CliError::Unreadable(format!("{path} has no phone column")))?;
+    let rows = table.len();
+    if rows < 2 {
+        return Err(CliError::Unreadable(format!("{path} has fewer than two rows")));
+    }
+    let cell = |table: &enrol_core::Table, row: u64| -> Result<String, CliError> {
+        let cells = table.cells(row).map_err(|e| CliError::Unreadable(e.to_string()))?;
+        Ok(cells.get(phone).cloned().unwrap_or_default())
+    };
+    let mut times = Vec::with_capacity(edits);
+    let mut original = String::new();
+    for k in 0..edits as u64 {
+        // Rows spread over the file (a multiplicative step): an edit, then the same row put back.
+        let row = (k / 2 * 7919) % rows + 1;
+        let value = if k % 2 == 0 {
+            original = cell(&table, row)?;
+            cell(&table, (row * 31) % rows + 1)?
+        } else {
+            original.clone()
+        };
+        let t = std::time::Instant::now();
+        let touched = table.set(row, phone, &value).map_err(|e| CliError::Unreadable(e.to_string()))?;
+        let shown: usize = touched.iter().map(|&r| table.issues_of(r).len()).sum();
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        std::hint::black_box(shown);
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "{} rows read into the table in {:.0} ms; {} edits: median {:.3} ms, p95 {:.3} ms, slowest {:.3} ms",
+        table.live_rows(),
+        read.as_secs_f64() * 1000.0,
+        times.len(),
+        at(0.5),
+        at(0.95),
+        times[times.len() - 1]
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn write_text(out: &mut impl Write, report: &enrol_core::Report, locale: Locale) -> std::io::Result<()> {

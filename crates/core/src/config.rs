@@ -67,21 +67,26 @@ impl Allowed {
 
     /// Whether `value` is one of the values, in any ASCII case. A value holding a comma is never found.
     pub fn contains(&self, value: &str) -> bool {
+        self.find(value).is_some()
+    }
+
+    /// The allowed value that `value` is, in any ASCII case, as the list spells it.
+    pub fn find(&self, value: &str) -> Option<&str> {
         let b = value.as_bytes();
         if b.is_empty() || self.slots.is_empty() {
-            return false;
+            return None;
         }
         let first = lower(word_at(b, 0));
         let mask = self.slots.len() - 1;
         let mut at = slot_hash(b.len(), first) & mask;
         loop {
-            let Some(i) = self.slots[at].checked_sub(1) else { return false };
-            let (start, len) = self.spans[i as usize];
+            let i = self.slots[at].checked_sub(1)? as usize;
+            let (start, len) = self.spans[i];
             if len == b.len()
                 && self.words[start] == first
                 && (1..len.div_ceil(8)).all(|k| self.words[start + k] == lower(word_at(b, k * 8)))
             {
-                return true;
+                return Some(&self.values[i]);
             }
             at = (at + 1) & mask;
         }
@@ -160,6 +165,20 @@ pub const DEFAULT_SUBJECTS: &[&str] = &[
 ];
 
 impl Config {
+    /// Replaces the allowed values of a list column (roles, grade, language, subject), named as in the header.
+    pub fn set_allowed(&mut self, column: &str, values: Vec<String>) -> Result<(), String> {
+        use crate::schema::Column;
+        let list = match Column::from_header(column) {
+            Some(Column::Roles) => &mut self.roles,
+            Some(Column::Grade) => &mut self.grades,
+            Some(Column::Language) => &mut self.languages,
+            Some(Column::Subject) => &mut self.subjects,
+            _ => return Err(format!("{column} has no list of allowed values")),
+        };
+        *list = Allowed::new(values);
+        Ok(())
+    }
+
     /// The defaults, with `today` from the caller's clock.
     pub fn new(today: Date) -> Self {
         Self {

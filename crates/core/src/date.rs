@@ -42,6 +42,11 @@ impl Date {
         Date { year, month, day }
     }
 
+    /// dd-MM-yyyy, as the upload template writes dates of birth (and the spreadsheet reader its date cells).
+    pub fn to_template(self) -> String {
+        format!("{:02}-{:02}-{:04}", self.day, self.month, self.year)
+    }
+
     /// dd/MM/yyyy, as DIGIT writes dates of birth.
     pub fn to_dmy(self) -> String {
         format!("{:02}/{:02}/{:04}", self.day, self.month, self.year)

@@ -611,6 +611,16 @@ impl Gender {
         }
     }
 
+    /// The template's spelling (any case is read).
+    pub fn name(self) -> &'static str {
+        match self {
+            Gender::Male => "Male",
+            Gender::Female => "Female",
+            Gender::Transgender => "Transgender",
+            Gender::Other => "Other",
+        }
+    }
+
     /// DIGIT's spelling.
     pub fn digit_code(self) -> &'static str {
         match self {

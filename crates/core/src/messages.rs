@@ -159,6 +159,14 @@ fn template(code: Code, locale: Locale) -> &'static str {
     }
 }
 
+/// The heading of the column that a file sent back to its owner gets: each row's problems.
+pub fn problems_heading(locale: Locale) -> &'static str {
+    match locale {
+        Locale::EnIn => "Problems",
+        Locale::HiIn => "समस्याएँ",
+    }
+}
+
 /// The message of `issue` in `locale`.
 pub fn message(issue: &Issue, locale: Locale) -> String {
     let t = template(issue.code, locale);

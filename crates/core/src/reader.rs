@@ -49,6 +49,21 @@ pub struct Record<'a> {
 }
 
 impl<'a> Record<'a> {
+    /// A record of cells laid back to back in `buf`, cell `i` ending at `ends[i]` (an editable table's row,
+    /// see `table`). `ends` holds at least one end.
+    pub fn from_cells(line: u64, buf: &'a [u8], ends: &'a [usize], stray_quote: bool) -> Self {
+        Record {
+            line,
+            stray_quote,
+            unterminated_quote: false,
+            ascii: buf.is_ascii(),
+            buf,
+            ends,
+            delimiter: b',',
+            sep: 0,
+        }
+    }
+
     /// Number of fields (at least 1).
     pub fn len(&self) -> usize {
         self.ends.len()

@@ -35,7 +35,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    const ALL: [Kind; 4] = [Kind::Phone, Kind::Email, Kind::UserName, Kind::ExternalId];
+    pub const ALL: [Kind; 4] = [Kind::Phone, Kind::Email, Kind::UserName, Kind::ExternalId];
+}
+
+/// A phone as a duplicate's issue shows it: its digits (`Key::id`), ten at least.
+pub fn phone_shown(phone: u64) -> String {
+    format!("{phone:010}")
 }
 
 /// A value that an earlier row held too.
@@ -143,12 +148,21 @@ fn fingerprint(kind: u8, s: &str) -> u64 {
 }
 
 impl Key<'_> {
-    fn kind(&self) -> Kind {
+    pub fn kind(&self) -> Kind {
         match self {
             Key::Phone(_) => Kind::Phone,
             Key::Email(_) => Kind::Email,
             Key::UserName(_) => Kind::UserName,
             Key::ExternalId(_) => Kind::ExternalId,
+        }
+    }
+
+    /// What two values of one kind are compared by: a phone's number, a text's fingerprint (ASCII letters
+    /// lowered). Two values are the same value when their ids are equal, here and in `each_duplicate`.
+    pub fn id(&self) -> u64 {
+        match *self {
+            Key::Phone(phone) => phone,
+            Key::Email(s) | Key::UserName(s) | Key::ExternalId(s) => fingerprint(self.kind() as u8, s),
         }
     }
 }
@@ -187,7 +201,7 @@ impl Seen {
                 else {
                     return; // 4 GiB of values
                 };
-                let fp = fingerprint(key.kind() as u8, s);
+                let fp = key.id();
                 let kind = (key.kind() as u32) << ROW_BITS;
                 self.keys.push([fp as u32, (fp >> 32) as u32, row as u32 | kind, start]);
                 let block = self.texts.last_mut().expect("a block was just made");
@@ -218,7 +232,7 @@ impl Seen {
                     kind: Kind::Phone,
                     row: later & ROW_MASK,
                     first: first & ROW_MASK,
-                    shown: format!("{:010}", phone_of(later)).into(),
+                    shown: phone_shown(phone_of(later)).into(),
                 })
             },
         );

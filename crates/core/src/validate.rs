@@ -127,19 +127,35 @@ impl Validator {
     }
 
     pub fn push(&mut self, chunk: &[u8]) {
+        self.push_each(chunk, &mut |_, _| {});
+    }
+
+    pub fn finish(self) -> Report {
+        self.finish_each(&mut |_, _| {}).finish()
+    }
+
+    /// `push`, calling `each` after every record has been checked: the editable table keeps its rows so.
+    pub(crate) fn push_each(&mut self, chunk: &[u8], each: &mut impl FnMut(&mut Checker, &Record<'_>)) {
         let check = &mut self.check;
-        self.text.push(chunk, &mut |r: &Record<'_>| check.record(r));
+        self.text.push(chunk, &mut |r: &Record<'_>| {
+            check.record(r);
+            each(check, r);
+        });
         self.said_binary();
     }
 
-    pub fn finish(mut self) -> Report {
+    /// The end of the input, with `each` as in `push_each`; the checker is left to report (`Checker::finish`).
+    pub(crate) fn finish_each(mut self, each: &mut impl FnMut(&mut Checker, &Record<'_>)) -> Checker {
         let check = &mut self.check;
-        self.text.finish(&mut |r: &Record<'_>| check.record(r));
+        self.text.finish(&mut |r: &Record<'_>| {
+            check.record(r);
+            each(check, r);
+        });
         self.said_binary();
         if let Some(line) = self.text.windows_1252_from() {
             self.check.file_issue(Code::Windows1252, Some(line), None, None);
         }
-        self.check.finish()
+        self.check
     }
 
     /// Reports a binary file once, when the head has said so.
@@ -152,16 +168,7 @@ impl Validator {
 
     /// Replaces the allowed values of a list column (roles, grade, language, subject).
     pub fn set_allowed(&mut self, column: &str, values: Vec<String>) -> Result<(), String> {
-        let c = &mut self.check.config;
-        let list = match Column::from_header(column) {
-            Some(Column::Roles) => &mut c.roles,
-            Some(Column::Grade) => &mut c.grades,
-            Some(Column::Language) => &mut c.languages,
-            Some(Column::Subject) => &mut c.subjects,
-            _ => return Err(format!("{column} has no list of allowed values")),
-        };
-        *list = crate::config::Allowed::new(values);
-        Ok(())
+        self.check.config.set_allowed(column, values)
     }
 
     /// Replaces the mobile number rule (the deployment's setting, served in the upload configuration).
@@ -174,6 +181,10 @@ impl Validator {
     /// find duplicates grow by blocks).
     pub fn reserve_for(&mut self, bytes: u64) {
         self.check.seen.reserve(usize::try_from(bytes / BYTES_PER_ROW_GUESS).unwrap_or(0));
+    }
+
+    pub(crate) fn checker_mut(&mut self) -> &mut Checker {
+        &mut self.check
     }
 
     /// Data rows so far, for a progress bar.
@@ -203,8 +214,8 @@ struct Header {
     line: u64,
 }
 
-struct Checker {
-    config: Config,
+pub(crate) struct Checker {
+    pub(crate) config: Config,
     /// Boxed: it is taken out of `self` and put back for every row.
     header: Option<Box<Header>>,
     summary: Summary,
@@ -216,7 +227,49 @@ struct Checker {
     /// (first row, kind) pairs whose duplicate issue has been reported (a row can repeat one row's phone
     /// and another row's email: each is reported).
     reported: Bits,
+    /// Some while an editable table reads or re-checks a row: the row's values that must be unique go here
+    /// (by kind, as `Key::id`) instead of into `seen`, because the table keeps its own index of them.
+    pub(crate) row_keys: Option<RowKeys>,
 }
+
+/// The issue of a `row` that holds a value another row holds too: `shown` as compared (see `duplicates`),
+/// `other` the row it names.
+pub(crate) fn duplicate_issue(row: u64, line: Option<u64>, kind: Kind, shown: &str, other: u64) -> Issue {
+    Issue {
+        row: Some(row),
+        line,
+        column: Some(column_of(kind)),
+        code: Code::DuplicateInFile,
+        value: Some(shorten(shown)),
+        param: Some(other.to_string()),
+    }
+}
+
+/// Keeps the first `cap - 1` issues and says that there were more.
+pub(crate) fn cap_issues(issues: &mut Vec<Issue>, cap: usize) {
+    issues.truncate(cap.saturating_sub(1));
+    issues.push(Issue {
+        row: None,
+        line: None,
+        column: None,
+        code: Code::TooManyIssues,
+        value: None,
+        param: Some(cap.to_string()),
+    });
+}
+
+/// The column that holds values of `kind`.
+pub(crate) fn column_of(kind: Kind) -> Column {
+    match kind {
+        Kind::Phone => Column::Phone,
+        Kind::Email => Column::Email,
+        Kind::UserName => Column::UserName,
+        Kind::ExternalId => Column::ExternalId,
+    }
+}
+
+/// One row's values that must be unique, by `Kind` (as `Key::id`).
+pub(crate) type RowKeys = [Option<u64>; 4];
 
 impl Checker {
     fn new(config: Config) -> Self {
@@ -229,7 +282,57 @@ impl Checker {
             rows_with_errors: Bits::default(),
             saw_record: false,
             reported: Bits::default(),
+            row_keys: None,
         }
+    }
+
+    /// Notes a value that must be unique in the file (see `row_keys`).
+    fn note(&mut self, key: Key<'_>, row: u64) {
+        match &mut self.row_keys {
+            Some(keys) => keys[key.kind() as usize] = Some(key.id()),
+            None => self.seen.add(key, row),
+        }
+    }
+
+    /// Data rows read so far.
+    pub(crate) fn rows(&self) -> u64 {
+        self.summary.rows
+    }
+
+    /// Issues found and not yet reported (the table takes each row's own).
+    pub(crate) fn issues_mut(&mut self) -> &mut Vec<Issue> {
+        &mut self.issues
+    }
+
+    /// Checks one data row on its own, as `record` checks a row of the file (not its duplicates: the
+    /// caller keeps those, see `row_keys`): its issues, and its values that must be unique.
+    pub(crate) fn check_row(&mut self, r: &Record<'_>, row: u64) -> (Vec<Issue>, RowKeys) {
+        let from = self.issues.len();
+        self.row_keys = Some([None; 4]);
+        self.row(r, row);
+        let keys = self.row_keys.take().unwrap_or_default();
+        (self.issues.split_off(from), keys)
+    }
+
+    /// Where the issues of `column` sort within a row: the column's place in the header, 1-based; 0 for none.
+    pub(crate) fn place(&self, column: Option<Column>) -> usize {
+        let header = self.header.as_deref();
+        column.and_then(|c| header?.index[c as usize]).map_or(0, |i| i + 1)
+    }
+
+    /// The column of enrol's that header cell `cell` (0-based) holds, if any.
+    pub(crate) fn column_at(&self, cell: usize) -> Option<Column> {
+        self.header.as_deref()?.order.iter().find(|&&(i, _)| i == cell).map(|&(_, c)| c)
+    }
+
+    /// The header's cell that holds `column` (0-based), if the file has the column.
+    pub(crate) fn cell_of(&self, column: Column) -> Option<usize> {
+        self.header.as_deref()?.index[column as usize]
+    }
+
+    /// The line of the header, once it has been read.
+    pub(crate) fn header_line(&self) -> Option<u64> {
+        self.header.as_deref().map(|h| h.line)
     }
 
     fn push_issue(&mut self, issue: Issue) {
@@ -417,7 +520,7 @@ impl Checker {
                 Column::Phone => {
                     match Phone::parse_with(v, self.config.mobile) {
                         Ok(Some(p)) => {
-                            self.seen.add(Key::Phone(p.as_u64()), row);
+                            self.note(Key::Phone(p.as_u64()), row);
                             continue; // a valid "+91…" is no formula
                         }
                         r => r.map(drop),
@@ -425,14 +528,14 @@ impl Checker {
                 }
                 Column::Email => match Email::parse(v) {
                     Ok(Some(e)) => {
-                        self.seen.add(Key::Email(e.as_ref()), row);
+                        self.note(Key::Email(e.as_ref()), row);
                         Ok(())
                     }
                     r => r.map(drop),
                 },
                 Column::UserName => match UserName::parse(v) {
                     Ok(Some(u)) => {
-                        self.seen.add(Key::UserName(u.as_ref()), row);
+                        self.note(Key::UserName(u.as_ref()), row);
                         Ok(())
                     }
                     r => r.map(drop),
@@ -473,7 +576,7 @@ impl Checker {
                 Column::ExternalId => {
                     let r = fields::check_text(v, MAX_OTHER_TEXT);
                     if r.is_ok() {
-                        self.seen.add(Key::ExternalId(v), row);
+                        self.note(Key::ExternalId(v), row);
                     }
                     r
                 }
@@ -536,36 +639,16 @@ impl Checker {
     fn duplicates(&mut self) {
         let seen = std::mem::take(&mut self.seen);
         seen.each_duplicate(|d| {
-            let column = match d.kind {
-                Kind::Phone => Column::Phone,
-                Kind::Email => Column::Email,
-                Kind::UserName => Column::UserName,
-                Kind::ExternalId => Column::ExternalId,
-            };
-            let shown = shorten(&d.shown);
             if self.reported.insert(d.first * 4 + d.kind as u64) {
                 // The earlier row, once per kind of value: it names the first row that repeats it.
-                self.push_issue(Issue {
-                    row: Some(d.first),
-                    line: seen.line_of(d.first),
-                    column: Some(column),
-                    code: Code::DuplicateInFile,
-                    value: Some(shown.clone()),
-                    param: Some(d.row.to_string()),
-                });
+                self.push_issue(duplicate_issue(d.first, seen.line_of(d.first), d.kind, &d.shown, d.row));
             }
-            self.push_issue(Issue {
-                row: Some(d.row),
-                line: seen.line_of(d.row),
-                column: Some(column),
-                code: Code::DuplicateInFile,
-                value: Some(shown),
-                param: Some(d.first.to_string()),
-            });
+            self.push_issue(duplicate_issue(d.row, seen.line_of(d.row), d.kind, &d.shown, d.first));
         });
     }
 
-    fn finish(mut self) -> Report {
+    /// The report. A table's checker reports its file-level issues so (its rows' issues were taken).
+    pub(crate) fn finish(&mut self) -> Report {
         self.duplicates();
         if !self.saw_record && self.issues.iter().all(|i| i.code != Code::NotCsv) {
             // Nothing but blank lines (or nothing at all).
@@ -576,20 +659,16 @@ impl Checker {
         }
         let total = self.summary.errors + self.summary.warnings;
         if total > self.issues.len() as u64 {
-            let cap = self.config.max_issues;
-            self.issues.truncate(cap.saturating_sub(1));
-            self.issues.push(Issue {
-                row: None,
-                line: None,
-                column: None,
-                code: Code::TooManyIssues,
-                value: None,
-                param: Some(cap.to_string()),
-            });
+            cap_issues(&mut self.issues, self.config.max_issues);
         }
-        let header = self.header.as_deref();
-        let place = |c: Option<Column>| c.and_then(|c| header?.index[c as usize]).map_or(0, |i| i + 1);
-        self.issues.sort_by_key(|i| (i.row.is_some(), i.row, place(i.column), i.code));
-        Report { summary: self.summary, issues: self.issues }
+        let mut issues = std::mem::take(&mut self.issues);
+        self.sort(&mut issues);
+        Report { summary: self.summary, issues }
+    }
+
+    /// The report's order: the file's issues, then by row, then by the column's place in the header, then
+    /// by code (stable: otherwise in the order found).
+    pub(crate) fn sort(&self, issues: &mut [Issue]) {
+        issues.sort_by_key(|i| (i.row.is_some(), i.row, self.place(i.column), i.code));
     }
 }

@@ -3,10 +3,14 @@
 //! Only glue lives here: a Web Worker feeds `Uint8Array` chunks of `File.stream()` into a `Validator` and
 //! reads back JSON that enrol-core wrote. Every decision is made in enrol-core, so the page, the CLI and
 //! the Worker cannot disagree. JSON crosses the boundary (not JS objects) so the wasm carries no serde and
-//! the report is byte for byte the CLI's.
+//! the report is byte for byte the CLI's. With the `grid` feature it is also the editable table's handle
+//! (`grid`), built as a module of its own.
 
 use enrol_core::{Config, Date, Locale};
 use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "grid")]
+mod grid;
 
 /// Validates an upload sheet streamed in chunks.
 #[wasm_bindgen]
@@ -21,30 +25,22 @@ impl Validator {
     /// `locale` is `en_IN` or `hi_IN`.
     #[wasm_bindgen(constructor)]
     pub fn new(year: i32, month: u8, day: u8, max_rows: u32, locale: &str) -> Result<Validator, JsError> {
-        let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
-        let mut config = Config::new(today);
-        if max_rows > 0 {
-            config.max_rows = u64::from(max_rows);
-        }
-        let locale = Locale::parse(locale).ok_or_else(|| JsError::new("locale is en_IN or hi_IN"))?;
-        Ok(Validator { inner: enrol_core::Validator::new(config), locale })
+        let config = config_for(year, month, day, max_rows)?;
+        Ok(Validator { inner: enrol_core::Validator::new(config), locale: locale_of(locale)? })
     }
 
     /// Replaces an allowed-values list: `column` is roles, grade, language or subject; `values` are
     /// separated by newlines.
     #[wasm_bindgen(js_name = setAllowed)]
     pub fn set_allowed(&mut self, column: &str, values: &str) -> Result<(), JsError> {
-        let list = values.lines().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect();
-        self.inner.set_allowed(column, list).map_err(|e| JsError::new(&e))
+        self.inner.set_allowed(column, value_list(values)).map_err(|e| JsError::new(&e))
     }
 
     /// Replaces the mobile number rule with the upload configuration's `mobileDigits` and `mobileFirstDigits`
     /// (e.g. 10 and "6789", the default).
     #[wasm_bindgen(js_name = setMobileRule)]
     pub fn set_mobile_rule(&mut self, digits: u8, first_digits: &str) -> Result<(), JsError> {
-        let rule = enrol_core::fields::MobileRule::new(digits, first_digits)
-            .ok_or_else(|| JsError::new("mobile rule: 4 to 15 digits and at least one first digit (0-9)"))?;
-        self.inner.set_mobile_rule(rule);
+        self.inner.set_mobile_rule(mobile_rule(digits, first_digits)?);
         Ok(())
     }
 
@@ -144,4 +140,29 @@ pub fn mapping_problems(fields: &str) -> Result<String, JsError> {
 #[wasm_bindgen(js_name = fieldNames)]
 pub fn field_names() -> String {
     enrol_core::Column::ALL.map(enrol_core::Column::name).join("\n")
+}
+
+/// The config of a check: `today` is the caller's date (year, month 1-12, day 1-31); `max_rows` 0 keeps the
+/// default.
+pub(crate) fn config_for(year: i32, month: u8, day: u8, max_rows: u32) -> Result<Config, JsError> {
+    let today = Date::new(year, month, day).ok_or_else(|| JsError::new("not a date"))?;
+    let mut config = Config::new(today);
+    if max_rows > 0 {
+        config.max_rows = u64::from(max_rows);
+    }
+    Ok(config)
+}
+
+pub(crate) fn locale_of(locale: &str) -> Result<Locale, JsError> {
+    Locale::parse(locale).ok_or_else(|| JsError::new("locale is en_IN or hi_IN"))
+}
+
+/// Values separated by newlines, blanks dropped.
+pub(crate) fn value_list(values: &str) -> Vec<String> {
+    values.lines().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+}
+
+pub(crate) fn mobile_rule(digits: u8, first_digits: &str) -> Result<enrol_core::fields::MobileRule, JsError> {
+    enrol_core::fields::MobileRule::new(digits, first_digits)
+        .ok_or_else(|| JsError::new("mobile rule: 4 to 15 digits and at least one first digit (0-9)"))
 }

@@ -1,5 +1,6 @@
 //! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`,
-//! `mapping` and `sheet`, or a `text/csv` (or `.xlsx`) body with `?tenantId=…&userType=…&mapping=…&sheet=…`. The body's size is known before it is read (a
+//! `leftOut`, `mapping` and `sheet`, or a `text/csv` (or `.xlsx`) body with
+//! `?tenantId=…&userType=…&leftOut=…&mapping=…&sheet=…`. The body's size is known before it is read (a
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
@@ -17,6 +18,21 @@ pub struct UploadRequest {
     pub mapping: Option<String>,
     /// The workbook's sheet to read, by name.
     pub sheet: Option<String>,
+    /// Rows of the administrator's file that the page left out (rows with problems), as it says; 0 by default.
+    pub left_out: u64,
+}
+
+/// The most rows a file can have left out: more than any upload may hold.
+const MAX_LEFT_OUT: u64 = 1_000_000;
+
+/// `leftOut`: a whole number of rows, 0 to `MAX_LEFT_OUT`; absent is 0.
+fn left_out(value: Option<String>) -> Result<u64, ApiError> {
+    let Some(v) = value else { return Ok(0) };
+    v.trim()
+        .parse::<u64>()
+        .ok()
+        .filter(|&n| n <= MAX_LEFT_OUT)
+        .ok_or_else(|| bad("InvalidField", format!("leftOut is a number of rows, 0 to {MAX_LEFT_OUT}")))
 }
 
 /// The media type of an `.xlsx` file.
@@ -85,6 +101,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         };
         let tenant_id = text("tenantId")?.or_else(|| query(req, "tenantId")).unwrap_or_default();
         let user_type = text("userType")?.or_else(|| query(req, "userType")).unwrap_or_default();
+        let left_out = left_out(text("leftOut")?.or_else(|| query(req, "leftOut")))?;
         let mut files = form.get_all("file").unwrap_or_default();
         if files.len() > 1 {
             return Err(bad("InvalidMultipart", "Send one file per upload"));
@@ -101,6 +118,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             file_name: clean_file_name(&file.name()),
             bytes,
             idempotency_key,
+            left_out,
             mapping: text("mapping")?.or_else(|| query(req, "mapping")),
             sheet: text("sheet")?.or_else(|| query(req, "sheet")),
         })
@@ -110,6 +128,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             return Err(too_large(max));
         }
         let name = query(req, "fileName").unwrap_or_default();
+        let left_out = left_out(query(req, "leftOut"))?;
         Ok(UploadRequest {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
             user_type: query(req, "userType").unwrap_or_default(),
@@ -118,6 +137,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             idempotency_key,
             mapping: query(req, "mapping"),
             sheet: query(req, "sheet"),
+            left_out,
         })
     } else {
         Err(ApiError::new(

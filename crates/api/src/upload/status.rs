@@ -29,6 +29,7 @@ struct UploadRow {
     rows: i64,
     created: i64,
     failed: i64,
+    left_out: i64,
     issues: Option<String>,
     mapping: Option<String>,
 }
@@ -42,11 +43,12 @@ impl UploadRow {
             "counts": { "rows": self.rows, "created": self.created, "failed": self.failed },
             // How the file's headings were placed: [{"heading","field","basis"}], null for the template's.
             "mapping": self.mapping.as_deref().and_then(|m| serde_json::from_str::<Value>(m).ok()),
+            "leftOut": self.left_out,
         })
     }
 }
 
-const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping";
+const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping, left_out";
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {

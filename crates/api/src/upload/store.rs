@@ -32,6 +32,8 @@ pub struct Record {
     pub rows: u64,
     pub issues: Vec<Issue>,
     pub failed_rows: u64,
+    /// Rows of the administrator's file left out by the page (rows with problems), as the request says.
+    pub left_out: u64,
     /// Who uploads, for the audit log's entry (written in the upload's batch).
     pub actor: audit::Actor,
     /// How the file's headings were placed (JSON, see `prepare`).
@@ -94,8 +96,8 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
     let failed = if status == "FAILED" { r.failed_rows.max(1) } else { 0 };
     db.stmt(
         "INSERT INTO uploads (process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256,
-            idempotency_key, rows, created, failed, issues, mapping)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            idempotency_key, rows, created, failed, issues, mapping, left_out)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         &[
             text(&r.process_id),
             text(&r.tenant_id),
@@ -112,6 +114,7 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
             int(failed as i64),
             text(&r.issues_json()),
             r.mapping.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
+            int(r.left_out as i64),
         ],
     )
 }
@@ -124,7 +127,7 @@ fn audit_entry(
     created: u64,
 ) -> Result<worker::D1PreparedStatement, ApiError> {
     let mut detail = json!({ "processId": r.process_id, "fileName": r.file_name, "rows": r.rows, "created": created,
-                         "userType": r.user_type.as_str() });
+                         "userType": r.user_type.as_str(), "leftOut": r.left_out });
     // A sent mapping changes what the tenant remembers: the change is recorded with the upload.
     if !r.remember.is_empty() {
         detail["mapping"] =

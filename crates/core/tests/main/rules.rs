@@ -220,6 +220,16 @@ pub const FIXTURES: &[Case] = &[
         ],
     },
     Case {
+        what: "the grid's file (tests/browser/grid.test.mjs): 0091 before a phone, a 9-digit phone, a date with dots",
+        input: Input::File("grid_three_problems.csv"),
+        rows: 4,
+        want: &[
+            cell(2, 3, "phone", "invalid_phone"),
+            cell(3, 4, "phone", "invalid_phone"),
+            cell(4, 5, "DOB", "invalid_date"),
+        ],
+    },
+    Case {
         what: "a phone (after normalising), an email and a userName (any case) and an externalId repeated: both rows flagged",
         input: Input::File("duplicates_across_rows.csv"),
         rows: 5,
