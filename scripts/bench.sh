@@ -37,3 +37,5 @@ say "measuring the login page on a throttled phone"
 node bench/login.mjs 7
 say "measuring how many people one D1 database holds (100,000 people, about 10 minutes)"
 node bench/storage.mjs "$OUT"
+say "measuring the day after at scale (100,000 people: People searches, the funnel, a bulk re-send)"
+node bench/people.mjs "$OUT"
