@@ -20,22 +20,40 @@ if installing_wasm_bindgen && ! up_to_date crates/api/build/worker/shim.mjs "${W
   (cd crates/api && WASM_BINDGEN_USE_JS_SYS=1 cargo build --quiet --lib --release --target wasm32-unknown-unknown)
 fi
 
-# Two builds of the validator: with WebAssembly SIMD (.cargo/config.toml), and plain for browsers without it
-# (www/validator-wasm.js picks). They share one JS glue, so the two glues must be the same.
+# The browser's modules: the validator with WebAssembly SIMD (.cargo/config.toml) and plain for browsers without
+# it (www/validator-wasm.js picks; they share one JS glue, so the two glues must be the same), the spreadsheet
+# reader (crates/sheet, loaded only when a spreadsheet is chosen) and the editable table (enrol-validator's `grid`
+# feature, fetched only when a checked file has problems). Each compiles in a target directory of its own (an
+# environment's RUSTFLAGS replaces the config's, and a feature would rebuild the others' artifacts), all at
+# once: each release build ends in a single-threaded link-time optimisation, so together they fill both cores.
 WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals)
-if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo; then
-  say "building the browser validator (wasm, with SIMD and plain)"
-  # RUSTFLAGS set in the environment replaces the config's; a target directory of its own keeps both cached,
-  # and lets the plain build run beside the other: each one's link-time optimisation is a single thread.
-  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
-    -p enrol-validator --target-dir target/plain &
-  plain=$!
+PLAIN=(env RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown)
+validator= sheet= grid=
+up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo || validator=1
+up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock || sheet=1
+up_to_date www/pkg/grid/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock || grid=1
+# The enrol command too, natively, in a target directory of its own (in target/ it would hold the Worker's build
+# waiting for its lock), copied to target/release/enrol where the tests and scripts run it.
+cli=
+if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/sheet crates/cli \
+    Cargo.toml Cargo.lock; then
+  say "building the enrol command (beside the rest)"
+  (cargo build --quiet --release -p enrol-cli --target-dir target/cli && mkdir -p target/release \
+    && cp target/cli/release/enrol target/release/enrol.new && mv target/release/enrol.new target/release/enrol) &
+  cli=$!
+fi
+[ -z "$validator" ] || { "${PLAIN[@]}" -p enrol-validator --target-dir target/plain & plain_pid=$!; }
+[ -z "$sheet" ] || { "${PLAIN[@]}" -p enrol-sheet --target-dir target/sheet & sheet_pid=$!; }
+[ -z "$grid" ] || { "${PLAIN[@]}" -p enrol-validator --features grid --target-dir target/grid & grid_pid=$!; }
+
+if [ -n "$validator" ]; then
+  say "building the browser validator (wasm, with SIMD and plain; the other modules compile beside it)"
   cargo build --quiet --release --target wasm32-unknown-unknown -p enrol-validator
   wait_for_wasm_bindgen
   wasm-bindgen --target web --no-typescript --out-dir www/pkg \
     target/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" --enable-simd www/pkg/enrol_validator_bg.wasm -o www/pkg/enrol_validator_bg.wasm
-  wait "$plain"
+  wait "$plain_pid"
   wasm-bindgen --target web --no-typescript --out-dir www/pkg/plain \
     target/plain/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/plain/enrol_validator_bg.wasm -o www/pkg/plain/enrol_validator_bg.wasm
@@ -50,38 +68,24 @@ if ! up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validat
   rm www/pkg/plain/enrol_validator.js
 fi
 
-# The spreadsheet reader (crates/sheet): the page loads it only when a spreadsheet is chosen. One build without
-# SIMD (it runs in every browser; its time goes to unzipping and XML), optimised for size with wasm-opt -Oz.
-if ! up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock; then
+# The spreadsheet reader: without SIMD (its time goes to unzipping and XML), optimised for size with -Oz.
+if [ -n "$sheet" ]; then
   say "building the spreadsheet reader (wasm)"
-  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
-    -p enrol-sheet --target-dir target/plain
+  wait "$sheet_pid"
   wait_for_wasm_bindgen
   wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet \
-    target/plain/wasm32-unknown-unknown/release/enrol_sheet.wasm
+    target/sheet/wasm32-unknown-unknown/release/enrol_sheet.wasm
   wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
 fi
 
-# The editable table (enrol-validator with its `grid` feature): fetched only when a checked file has problems
-# to fix, so the validator every administrator downloads stays small. Plain (it runs in every browser), in a
-# target directory of its own (the feature would otherwise rebuild the plain validator's artifacts).
-if ! up_to_date www/pkg/grid/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock; then
+# The editable table: plain, it runs in every browser.
+if [ -n "$grid" ]; then
   say "building the editable table (wasm)"
-  RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown \
-    -p enrol-validator --features grid --target-dir target/grid
+  wait "$grid_pid"
   wait_for_wasm_bindgen
   wasm-bindgen --target web --no-typescript --out-dir www/pkg/grid \
     target/grid/wasm32-unknown-unknown/release/enrol_validator.wasm
   wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/grid/enrol_validator_bg.wasm -o www/pkg/grid/enrol_validator_bg.wasm
-fi
-
-# The enrol command builds beside the Worker: cargo lets one of them wait for the other's compile, and the
-# native compile then runs while the Worker's wasm goes through wasm-bindgen, wasm-opt and esbuild.
-cli=
-if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/password crates/sheet crates/cli Cargo.toml Cargo.lock; then
-  say "building the enrol command"
-  cargo build --quiet --release -p enrol-cli &
-  cli=$!
 fi
 
 if ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
