@@ -95,6 +95,7 @@ test('each person\'s onboarding steps, search, filters and the funnel follow wha
   assert.equal(JSON.stringify(all.body).includes('password_hash'), false);
   assert.equal(JSON.stringify(all.body).includes('otp'), false, 'no one-time password or its hash');
 
+  await rows(app, `UPDATE users SET email_id = 'Pd.Kumar@Example.in' WHERE user_name = '${PHONE(3)}'`);
   for (const [qs, expected, why] of [
     [`filter=not-delivered&upload=${processId}`, [PHONE(1), PHONE(4)], 'the provider refused two'],
     [`filter=not-logged-in&upload=${processId}`, [PHONE(1), PHONE(4), PHONE(5)], 'three never logged in'],
@@ -108,10 +109,24 @@ test('each person\'s onboarding steps, search, filters and the funnel follow wha
     ['q=Pc%25', [], 'a % in the search is a character, not a wildcard'],
     ['upload=staff.csv&filter=not-delivered', [PHONE(1), PHONE(4)], 'by the upload\'s file name'],
     ['upload=other.csv', [], 'another file name finds nobody'],
+    ['q=pd.kumar%40EXAMPLE.IN', [PHONE(3)], 'an email, any case'],
+    ['q=pd.kumar', [], 'an email is found whole, not by its beginning'],
+    [`q=${USERS.gpOther.userName}`, [], 'a user name of another subtree is not found'],
+    ['q=p&filter=no-own-password', [PHONE(2), PHONE(3)], 'a search and a filter together'],
   ]) {
     const r = await list(qs);
     assert.equal(r.status, 200, `${why}: ${r.raw}`);
     assert.deepEqual(names(r), expected.sort(), why);
+  }
+
+  // Paging by cursor, for a search and for an upload too (each finds its people from an index of its own).
+  for (const qs of ['q=p', 'upload=staff.csv']) {
+    const first = await list(`${qs}&limit=4`);
+    assert.equal(first.body.people.length, 4, qs);
+    const second = await list(`${qs}&limit=4&cursor=${first.body.next}`);
+    assert.equal(second.body.next, null, qs);
+    const both = [...first.body.people, ...second.body.people].map((p) => p.userName);
+    assert.deepEqual(both.sort(), [0, 1, 2, 3, 4, 5].map(PHONE).sort(), `${qs}: every person once, newest first`);
   }
 
   // Paging by cursor: pages of 4 go through every person of pb.demo exactly once.

@@ -66,6 +66,16 @@ impl Selection {
         self.filter.as_deref().map(str::trim).filter(|f| !f.is_empty())
     }
 
+    /// Whether it searches by a text (`q`).
+    fn searched(&self) -> bool {
+        self.q.as_deref().is_some_and(|q| !q.trim().is_empty())
+    }
+
+    /// Whether it names an upload.
+    fn uploaded(&self) -> bool {
+        self.upload.as_deref().is_some_and(|u| !u.trim().is_empty())
+    }
+
     fn from_query(req: &Request) -> Result<Self, ApiError> {
         Ok(Selection {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
@@ -188,12 +198,46 @@ macro_rules! person_columns {
     };
 }
 
-/// The list's query for a selection with `filter`: a page of people, newest first.
-fn page_sql(filter: Option<&str>) -> String {
+/// The people a search (?2, ?4) can find, from the indexes of each of the subtree's tenants (user name, mobile
+/// number, email, a name's first letters as a range of the name index): a few ids, never the whole tenant.
+/// [`WHERE`] still decides; these only need to hold every person it finds.
+const MATCHES: &str = "SELECT u.id FROM tenants t CROSS JOIN users u
+     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
+       AND u.type IN ('CITIZEN', 'EMPLOYEE', 'SYSTEM') AND u.user_name = ?2 COLLATE NOCASE
+  UNION SELECT u.id FROM tenants t CROSS JOIN users u
+     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id AND u.mobile_number = ?4
+  UNION SELECT u.id FROM tenants t CROSS JOIN users u
+     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
+       AND u.email_id = ?2 COLLATE NOCASE
+  UNION SELECT u.id FROM tenants t CROSS JOIN users u
+     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
+       AND u.name COLLATE NOCASE >= ?2 AND u.name COLLATE NOCASE < ?2 || char(1114111)";
+
+/// The uploads a selection names (?5, by process id or file name), in the subtree.
+const UPLOADS: &str = "SELECT p.process_id FROM uploads p
+     WHERE (p.tenant_id = ?1 OR (p.tenant_id > ?1 || '.' AND p.tenant_id < ?1 || '/'))
+       AND (p.process_id = ?5 OR p.file_name = ?5)";
+
+/// The list's query for a selection: a page of people, newest first. A search walks the people it matches, an
+/// upload's name the people of those uploads: their page's ids are chosen first (sorting only those), and the
+/// columns (with their subqueries) are read for the page alone. Otherwise the subtree's people (or a rare
+/// state's partial index) are walked newest first, and the first 50 that qualify end the walk.
+fn page_sql(selection: &Selection) -> String {
+    let filter = filter_clause(selection.filter());
+    let from = if selection.searched() {
+        format!("({MATCHES}) AS m CROSS JOIN users u ON u.id = m.id")
+    } else if selection.uploaded() {
+        format!("({UPLOADS}) AS m CROSS JOIN users u ON u.upload_id = m.process_id")
+    } else {
+        return format!(
+            "SELECT {} FROM users u WHERE {WHERE} AND {filter} ORDER BY u.id DESC LIMIT ?10",
+            person_columns!()
+        );
+    };
     format!(
-        "SELECT {} FROM users u WHERE {WHERE} AND {} ORDER BY u.id DESC LIMIT ?10",
-        person_columns!(),
-        filter_clause(filter)
+        "SELECT {} FROM (SELECT u.id FROM {from} WHERE {WHERE} AND {filter} ORDER BY u.id DESC LIMIT ?10) AS page
+         CROSS JOIN users u ON u.id = page.id ORDER BY u.id DESC",
+        person_columns!()
     )
 }
 
@@ -248,7 +292,7 @@ pub async fn list(req: Request, db: &Db, s: &Settings) -> Result<Response, ApiEr
     let cursor = query_number(&req, "cursor", i64::MAX / 2, 1..=i64::MAX / 2)?;
     let limit = query_number(&req, "limit", 50, 1..=MAX_PAGE)?;
     params.extend([int(cursor), int(limit)]);
-    let rows: Vec<PersonRow> = db.all(&page_sql(selection.filter()), &params).await?;
+    let rows: Vec<PersonRow> = db.all(&page_sql(&selection), &params).await?;
     // The cursor goes on from the last row read, shown or not (people above the caller's rank are not shown).
     let next = if rows.len() as i64 == limit { rows.last().map(|r| r.user.id) } else { None };
     let now = now_secs();
@@ -268,7 +312,7 @@ pub async fn plan(req: Request, db: &Db, s: &Settings) -> Result<Response, ApiEr
     let selection = Selection::from_query(&req)?;
     let mut params = selection.params(&caller, s)?;
     params.extend([int(i64::MAX / 2), int(50)]);
-    let steps: Vec<Step> = db.all(&format!("EXPLAIN QUERY PLAN {}", page_sql(selection.filter())), &params).await?;
+    let steps: Vec<Step> = db.all(&format!("EXPLAIN QUERY PLAN {}", page_sql(&selection)), &params).await?;
     http::ok_json(&json!({ "plan": steps.iter().map(|s| s.detail.as_str()).collect::<Vec<_>>() }))
 }
 
@@ -540,7 +584,7 @@ async fn selected(db: &Db, caller: &Caller, s: &Settings, selection: &Selection)
     loop {
         let mut p = params.clone();
         p.extend([int(cursor), int(PAGE)]);
-        let rows: Vec<PersonRow> = db.all(&page_sql(selection.filter()), &p).await?;
+        let rows: Vec<PersonRow> = db.all(&page_sql(selection), &p).await?;
         let full = rows.len() as i64 == PAGE;
         if let Some(last) = rows.last() {
             cursor = last.user.id;
