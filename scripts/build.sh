@@ -68,6 +68,18 @@ if [ -n "$validator" ]; then
   rm www/pkg/plain/enrol_validator.js
 fi
 
+# The Worker: what `worker-build --release` 0.8.7 does, byte for byte, without compiling worker-build
+# (scripts/worker-build/). It starts here, once target/ is free (its cargo step finds the Worker compiled when it
+# was compiled above; else compiles it now), beside the other modules' compiles: its wasm-bindgen and wasm-opt run
+# on one core for about 2 minutes, which at the end of the build left the other core idle.
+worker=
+if ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
+  say "building the Worker (beside the rest)"
+  wait_for_wasm_bindgen
+  node scripts/worker-build/build.mjs >"$ROOT/target/worker-build.log" 2>&1 &
+  worker=$!
+fi
+
 # The spreadsheet reader: without SIMD (its time goes to unzipping and XML), optimised for size with -Oz.
 if [ -n "$sheet" ]; then
   say "building the spreadsheet reader (wasm)"
@@ -88,11 +100,8 @@ if [ -n "$grid" ]; then
   wasm-opt "${WASM_OPT_FLAGS[@]}" www/pkg/grid/enrol_validator_bg.wasm -o www/pkg/grid/enrol_validator_bg.wasm
 fi
 
-if ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
-  # What `worker-build --release` 0.8.7 does, byte for byte, without compiling worker-build (scripts/worker-build/).
-  say "building the Worker"
-  wait_for_wasm_bindgen
-  node scripts/worker-build/build.mjs >"$ROOT/target/worker-build.log" 2>&1 || {
+if [ -n "$worker" ]; then
+  wait "$worker" || {
     cat "$ROOT/target/worker-build.log" >&2
     exit 1
   }
