@@ -799,7 +799,7 @@ $('locale').addEventListener('change', async (e) => {
 });
 
 // The grid of the rows to fix, for a file with problems (grid.js).
-const grid = gridStep({ locale: () => locale, changed: gridChanged, download });
+const grid = gridStep({ locale: () => locale, changed: gridChanged, download, rowLabel: (row) => sheets.rowOf(row, current?.file) });
 
 // A workbook, or headings of the office's own, go through the mapping step first (sheet.js); a CSV under the
 // template's headings goes straight to the check.

@@ -74,9 +74,10 @@ const el = (tag, props = {}, ...children) => {
 
 /**
  * `locale()` is the page's language; `changed(state)` tells the page the table's summary after every change
- * (it decides Upload); `download(name, blob)` saves a file.
+ * (it decides Upload); `download(name, blob)` saves a file; `rowLabel(row)` is a row's number as the
+ * administrator's own file numbers it (a sheet's row, when the checked CSV was made from a sheet), else null.
  */
-export function gridStep({ locale, changed, download }) {
+export function gridStep({ locale, changed, download, rowLabel = () => null }) {
   const t = () => TEXT[locale()];
   let worker = null;
   let fileName = '';
@@ -92,6 +93,9 @@ export function gridStep({ locale, changed, download }) {
   let edited = false; // anything changed since the file was read
   let seq = 0;
   const waiting = new Map(); // seq → resolve
+
+  /** A row's number as the administrator's file numbers it. */
+  const label = (row) => String(rowLabel(row) ?? row);
 
   const box = $('grid-box');
   const scroller = $('grid-scroll');
@@ -240,7 +244,7 @@ export function gridStep({ locale, changed, download }) {
       d.dataset.c = String(c);
       return d;
     };
-    r.append(cell(0, 'rowheader', String(row)));
+    r.append(cell(0, 'rowheader', label(row)));
     header.forEach((_, k) => {
       const d = cell(k + 1, 'gridcell', cells[k] ?? '');
       if (bad.has(k)) {
@@ -251,7 +255,7 @@ export function gridStep({ locale, changed, download }) {
     });
     r.append(cell(header.length + 1, 'gridcell', problems.join('; ')));
     const remove = cell(header.length + 2, 'gridcell', '');
-    remove.append(el('button', { type: 'button', class: 'secondary small', tabIndex: -1, textContent: t().remove, 'aria-label': t().removeRow(row) }));
+    remove.append(el('button', { type: 'button', class: 'secondary small', tabIndex: -1, textContent: t().remove, 'aria-label': t().removeRow(label(row)) }));
     r.append(remove);
     if (i === active.i) tabStop(r.children[active.c]);
     return r;
@@ -292,7 +296,7 @@ export function gridStep({ locale, changed, download }) {
     const cellEl = cellOf(i, c);
     const data = cache.get(list[i]);
     if (!cellEl || !data) return;
-    const input = el('input', { value: data.cells[c - 1] ?? '', 'aria-label': t().editCell(header[c - 1], list[i]) });
+    const input = el('input', { value: data.cells[c - 1] ?? '', 'aria-label': t().editCell(header[c - 1], label(list[i])) });
     input.autocomplete = 'off';
     input.spellcheck = false;
     editing = { i, c, input };

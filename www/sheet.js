@@ -219,20 +219,26 @@ export function sheetStep({ locale, today, known, ready, status }) {
 
   $('mapping-apply').addEventListener('click', apply);
 
+  /** A row of `checked` (the CSV made from a sheet) as the sheet numbers it; null for another file. */
+  function rowOf(row, checked) {
+    if (!made || made.sheet == null || made.file !== checked || row == null) return null;
+    return made.shown.rows[made.shown.proposal.headerRecord + row] ?? null;
+  }
+
   return {
     /**
      * Where an issue of `checked` is in the administrator's own sheet ("Staff, row 7, column C ‘Mobile No.’"),
      * when `checked` is the CSV made from a sheet; null otherwise, and for an issue of the whole file.
      */
     place(issue, checked) {
-      if (!made || made.sheet == null || made.file !== checked || issue.row == null) return null;
-      const m = made.shown;
-      const row = m.rows[m.proposal.headerRecord + issue.row];
-      const at = issue.column == null ? -1 : m.choice.indexOf(issue.column);
+      const row = rowOf(issue.row, checked);
       if (row == null) return null;
+      const m = made.shown;
+      const at = issue.column == null ? -1 : m.choice.indexOf(issue.column);
       if (at < 0) return t().place(made.sheet, row, '', '').replace(/, [^,]*$/, '');
       return t().place(made.sheet, row, letter((m.firstColumn ?? 0) + m.proposal.columns[at].index), m.proposal.columns[at].heading);
     },
+    rowOf,
     /**
      * The confirmed mapping of the CSV made from the administrator's file, sent with the upload so that the
      * upload record keeps it and the tenant remembers it: {heading: column or null}; null for another file.
