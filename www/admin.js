@@ -566,6 +566,13 @@ $('upload').addEventListener('click', async () => {
   form.append('userType', userType);
   const mapping = sheets.mappingOf(file);
   if (mapping) form.append('mapping', mapping);
+  // What is sent is not the administrator's own file (the CSV made from their workbook, or the rows corrected
+  // here): the upload record keeps the name and SHA-256 of the file they chose, beside those of what was sent.
+  const original = sheets.originalOf(file) ?? (grid.active ? file : null);
+  if (original) {
+    form.append('originalFileName', original.name);
+    form.append('originalSha256', await sha256Hex(original));
+  }
   if (leftOut) form.append('leftOut', String(leftOut)); // kept on the upload record
   $('uploading').hidden = false;
   $('status').textContent = t().uploading(summary.rows, file.name);
@@ -593,6 +600,12 @@ $('upload').addEventListener('click', async () => {
     updateUpload();
   }
 });
+
+/** A file's SHA-256, as lowercase hex. */
+async function sha256Hex(blob) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 // ---- The result of an upload -------------------------------------------------------------------------------
 

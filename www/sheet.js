@@ -75,7 +75,7 @@ export function sheetStep({ locale, today, known, ready, status }) {
   let file = null; // the chosen file
   let shown = null; // the last proposal message, with the administrator's choices in `choice`
   let sheets = null; // { sheets, proposed } of a workbook
-  let made = null; // { file, shown, sheet }: the CSV made from a sheet, and what it was made from
+  let made = null; // { file, from, shown, sheet }: the CSV made from a sheet (or own headings), and the file it was made from
   const t = () => TEXT[locale()];
 
   function start() {
@@ -106,7 +106,7 @@ export function sheetStep({ locale, today, known, ready, status }) {
     } else if (data.type === 'remapped') {
       const name = file.name.replace(/\.[^.]*$/, '') + '.csv';
       const csv = new File([data.csv], name, { type: 'text/csv' });
-      made = { file: csv, shown, sheet: shown.kind === 'sheet' ? sheets?.sheets[shown.index]?.name ?? '' : null };
+      made = { file: csv, from: file, shown, sheet: shown.kind === 'sheet' ? sheets?.sheets[shown.index]?.name ?? '' : null };
       ready(csv);
     } else if (data.type === 'error') {
       if (data.request === 'open' && !SPREADSHEET.test(file.name)) {
@@ -239,6 +239,10 @@ export function sheetStep({ locale, today, known, ready, status }) {
       return t().place(made.sheet, row, letter((m.firstColumn ?? 0) + m.proposal.columns[at].index), m.proposal.columns[at].heading);
     },
     rowOf,
+    /** The administrator's own file that `checked` was made from (a workbook, a text file); null for another. */
+    originalOf(checked) {
+      return made && made.file === checked ? made.from : null;
+    },
     /**
      * The confirmed mapping of the CSV made from the administrator's file, sent with the upload so that the
      * upload record keeps it and the tenant remembers it: {heading: column or null}; null for another file.

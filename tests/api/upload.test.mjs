@@ -3,6 +3,7 @@
 // already exists, creates nobody; the same upload twice is one; two overlapping uploads at the same moment
 // cannot both commit; other tenants' administrators can neither upload nor look.
 
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnApp } from '../helpers.mjs';
@@ -323,4 +324,38 @@ test('an upload says how many rows the page left out of the file: kept on the re
     assertError(refused, 400, 'InvalidField', `leftOut ${bad}`);
   }
   assert.equal((await rows(app, 'SELECT COUNT(*) AS n FROM uploads'))[0].n, 2, 'a refused request records nothing');
+});
+
+test('an upload made from the administrator\'s own file keeps that file\'s name and SHA-256 beside those of what was sent; half of it, or a bad hash, is refused', async (t) => {
+  const app = await spawnApp(t, { vars: HELD });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const hash = 'AB'.repeat(32);
+  const one = sheet([['Asha', 'Devi', '9876543210', '', '', '', '']]);
+  const r = await upload(app, tokens.gpDemo, one, {
+    fileName: 'Staff list.csv', extra: [['originalFileName', 'C:\\Users\\bdo\\Staff list.xlsx'], ['originalSha256', hash]],
+  });
+  assert.equal(r.status, 200, r.raw);
+  const original = { fileName: 'Staff list.xlsx', sha256: hash.toLowerCase() };
+  assert.deepEqual(r.body.original, original, 'its name without the path, its hash in lowercase');
+  assert.equal(r.body.fileName, 'Staff list.csv');
+  assert.equal(r.body.sha256, createHash('sha256').update(one).digest('hex'), 'the hash of what was sent, by the Worker');
+  const list = await get(app, '/v1/uploads?tenantId=pb.demo', tokens.gpDemo);
+  assert.deepEqual(list.body.uploads[0].original, original);
+  const [audit] = await rows(app, "SELECT detail FROM audit_log WHERE action = 'upload'");
+  assert.equal(JSON.parse(audit.detail).originalFileName, 'Staff list.xlsx');
+
+  const plain = await upload(app, tokens.gpDemo, sheet([['Ravi', 'Kumar', '9876543211', '', '', '', '']]));
+  assert.equal(plain.status, 200, plain.raw);
+  assert.equal(plain.body.original, null, 'the file itself was sent');
+  const other = sheet([['Meena', 'Singh', '9876543212', '', '', '', '']]);
+  for (const [extra, why] of [
+    [[['originalFileName', 'Staff list.xlsx']], 'a name without its hash'],
+    [[['originalSha256', hash]], 'a hash without its name'],
+    [[['originalFileName', 'Staff list.xlsx'], ['originalSha256', 'ab'.repeat(31)]], 'a hash too short'],
+    [[['originalFileName', 'Staff list.xlsx'], ['originalSha256', 'zz'.repeat(32)]], 'not hexadecimal'],
+  ]) {
+    assertError(await upload(app, tokens.gpDemo, other, { extra }), 400, 'InvalidField', why);
+  }
+  assert.equal((await rows(app, 'SELECT COUNT(*) AS n FROM uploads'))[0].n, 2, 'a refused request records nothing');
+  assert.equal((await rows(app, "SELECT COUNT(*) AS n FROM users WHERE mobile_number = '9876543212'"))[0].n, 0);
 });

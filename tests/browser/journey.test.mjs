@@ -1,11 +1,13 @@
 // The administrator's own spreadsheet, the whole way (issue 16, "What must show it"), in Chromium against the
 // real Worker and D1: an .xlsx with a title row and the office's own headings is read by the Rust reader, its
 // mapping proposed and one column placed by hand, three mistakes fixed on the page (one cell edited with the
-// keyboard, two by safe fixes), the corrected rows uploaded and created as corrected; the next workbook of the
-// tenant gets the mapping confirmed.
+// keyboard, two by safe fixes), the corrected rows uploaded and created as corrected, the record naming the
+// workbook they came from; the next workbook of the tenant gets the mapping confirmed.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnApp, DATA } from '../helpers.mjs';
 import { seedWorld, rows, PASSWORD, USERS } from '../api/support.mjs';
@@ -85,6 +87,12 @@ test('an .xlsx of the office\'s own: mapping confirmed, three mistakes fixed on 
     ['Asha Devi', '9876543210', '12/10/1992', 'FEMALE', 'Ward 1'], ['Ravi Kumar', '9876543211', '01/01/1990', 'MALE', 'Ward 2'],
     ['Meena Singh', '9876543212', '15/08/1985', 'FEMALE', 'Ward 1'], ['Kumar Yadav', '9876543213', '12/10/1992', 'MALE', 'Ward 3'],
   ], 'every person created with the corrected values, the ward where the administrator placed it');
+  const [record] = await rows(app, 'SELECT file_name, sha256, original_file_name, original_sha256 FROM uploads');
+  assert.deepEqual([record.file_name, record.original_file_name, record.original_sha256],
+    ['office_three_mistakes.csv', FILE, createHash('sha256').update(readFileSync(join(DATA, FILE))).digest('hex')],
+    'the record keeps the administrator\'s own file: its name and hash');
+  assert.match(record.sha256, /^[0-9a-f]{64}$/);
+  assert.notEqual(record.sha256, record.original_sha256, 'beside the hash of the corrected CSV that was sent');
 
   // The next workbook of this tenant: the mapping as confirmed, "Ward" placed as last time.
   await page.reload();

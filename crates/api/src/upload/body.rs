@@ -1,6 +1,6 @@
 //! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`,
-//! `leftOut`, `mapping` and `sheet`, or a `text/csv` (or `.xlsx`) body with
-//! `?tenantId=…&userType=…&leftOut=…&mapping=…&sheet=…`. The body's size is known before it is read (a
+//! `leftOut`, `mapping`, `sheet`, `originalFileName` and `originalSha256`, or a `text/csv` (or `.xlsx`) body
+//! with the same as query parameters (`?tenantId=…&userType=…&fileName=…`). The body's size is known before it is read (a
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
@@ -20,6 +20,30 @@ pub struct UploadRequest {
     pub sheet: Option<String>,
     /// Rows of the administrator's file that the page left out (rows with problems), as it says; 0 by default.
     pub left_out: u64,
+    /// The administrator's own file, when what is sent was made from it: its name and SHA-256, as the page says.
+    pub original: Option<Original>,
+}
+
+/// The file the administrator chose, when the upload sends something made from it (the CSV of a workbook, the
+/// rows corrected on the page): `originalFileName` and `originalSha256`, both or neither.
+pub struct Original {
+    pub file_name: String,
+    pub sha256: String,
+}
+
+/// `originalFileName` and `originalSha256`: both or neither; the hash is 64 hexadecimal digits.
+fn original(name: Option<String>, sha256: Option<String>) -> Result<Option<Original>, ApiError> {
+    match (name, sha256) {
+        (None, None) => Ok(None),
+        (Some(name), Some(sha)) => {
+            let sha = sha.trim().to_ascii_lowercase();
+            if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad("InvalidField", "originalSha256 is a SHA-256 in 64 hexadecimal digits"));
+            }
+            Ok(Some(Original { file_name: clean_file_name(&name), sha256: sha }))
+        }
+        _ => Err(bad("InvalidField", "originalFileName and originalSha256 are sent together")),
+    }
 }
 
 /// The most rows a file can have left out: more than any upload may hold.
@@ -102,6 +126,10 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         let tenant_id = text("tenantId")?.or_else(|| query(req, "tenantId")).unwrap_or_default();
         let user_type = text("userType")?.or_else(|| query(req, "userType")).unwrap_or_default();
         let left_out = left_out(text("leftOut")?.or_else(|| query(req, "leftOut")))?;
+        let original = original(
+            text("originalFileName")?.or_else(|| query(req, "originalFileName")),
+            text("originalSha256")?.or_else(|| query(req, "originalSha256")),
+        )?;
         let mut files = form.get_all("file").unwrap_or_default();
         if files.len() > 1 {
             return Err(bad("InvalidMultipart", "Send one file per upload"));
@@ -121,6 +149,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             left_out,
             mapping: text("mapping")?.or_else(|| query(req, "mapping")),
             sheet: text("sheet")?.or_else(|| query(req, "sheet")),
+            original,
         })
     } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") || ct.starts_with(XLSX) {
         let bytes = req.bytes().await.map_err(|_| bad("InvalidBody", "The request body could not be read"))?;
@@ -129,6 +158,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         }
         let name = query(req, "fileName").unwrap_or_default();
         let left_out = left_out(query(req, "leftOut"))?;
+        let original = original(query(req, "originalFileName"), query(req, "originalSha256"))?;
         Ok(UploadRequest {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
             user_type: query(req, "userType").unwrap_or_default(),
@@ -138,6 +168,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             mapping: query(req, "mapping"),
             sheet: query(req, "sheet"),
             left_out,
+            original,
         })
     } else {
         Err(ApiError::new(

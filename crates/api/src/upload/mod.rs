@@ -120,6 +120,7 @@ pub async fn upload(
         left_out: upload.left_out,
         actor: crate::audit::Actor::of(&caller, &req),
         mapping: prepare::mapping_json(&file),
+        original: upload.original,
         remember: file.confirmed,
     };
     if report.summary.errors > 0 {
@@ -194,6 +195,7 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         left_out: 0,
         actor: crate::audit::Actor::system(""),
         mapping: None,
+        original: None,
         remember: Vec::new(),
     };
     let statements = store::statements(db, &keys, &record, &people, s)?;

@@ -32,6 +32,8 @@ struct UploadRow {
     left_out: i64,
     issues: Option<String>,
     mapping: Option<String>,
+    original_file_name: Option<String>,
+    original_sha256: Option<String>,
 }
 
 impl UploadRow {
@@ -44,11 +46,16 @@ impl UploadRow {
             // How the file's headings were placed: [{"heading","field","basis"}], null for the template's.
             "mapping": self.mapping.as_deref().and_then(|m| serde_json::from_str::<Value>(m).ok()),
             "leftOut": self.left_out,
+            // The administrator's own file, when what was uploaded was made from it; null: the file itself.
+            "original": match (&self.original_file_name, &self.original_sha256) {
+                (Some(name), Some(sha)) => json!({ "fileName": name, "sha256": sha }),
+                _ => Value::Null,
+            },
         })
     }
 }
 
-const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping, left_out";
+const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping, left_out, original_file_name, original_sha256";
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {

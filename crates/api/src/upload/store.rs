@@ -5,6 +5,7 @@
 //! of rows (cut into parts of at most `JSON_PART_BYTES`, under D1's limit on a bound string), which measured
 //! about three times faster than a statement per row (DESIGN.md). Ids are found by joining on the uuid.
 
+use super::body::Original;
 use crate::audit;
 use crate::auth::{UserType, uuid_v4};
 use crate::config::{Settings, now_secs};
@@ -38,6 +39,8 @@ pub struct Record {
     pub actor: audit::Actor,
     /// How the file's headings were placed (JSON, see `prepare`).
     pub mapping: Option<String>,
+    /// The administrator's own file, when what was sent was made from it (its name and SHA-256).
+    pub original: Option<Original>,
     /// The headings the sent mapping placed, remembered for the tenant in the upload's batch.
     pub remember: Vec<(String, Option<enrol_core::Column>)>,
 }
@@ -96,8 +99,8 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
     let failed = if status == "FAILED" { r.failed_rows.max(1) } else { 0 };
     db.stmt(
         "INSERT INTO uploads (process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256,
-            idempotency_key, rows, created, failed, issues, mapping, left_out)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            idempotency_key, rows, created, failed, issues, mapping, left_out, original_file_name, original_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         &[
             text(&r.process_id),
             text(&r.tenant_id),
@@ -115,6 +118,8 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
             text(&r.issues_json()),
             r.mapping.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
             int(r.left_out as i64),
+            r.original.as_ref().map_or(wasm_bindgen::JsValue::NULL, |o| text(&o.file_name)),
+            r.original.as_ref().map_or(wasm_bindgen::JsValue::NULL, |o| text(&o.sha256)),
         ],
     )
 }
@@ -132,6 +137,9 @@ fn audit_entry(
     if !r.remember.is_empty() {
         detail["mapping"] =
             Value::Object(r.remember.iter().map(|(h, f)| (h.clone(), Value::from(f.map(Column::name)))).collect());
+    }
+    if let Some(o) = &r.original {
+        detail["originalFileName"] = Value::from(o.file_name.as_str());
     }
     audit::entry(db, &r.actor, Some(&r.tenant_id), None, audit::action::UPLOAD, outcome, detail)
 }
