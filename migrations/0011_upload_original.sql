@@ -4,3 +4,6 @@
 -- uploaded is the file itself.
 ALTER TABLE uploads ADD COLUMN original_file_name TEXT;
 ALTER TABLE uploads ADD COLUMN original_sha256 TEXT;
+-- And the row number each uploaded row had in that file ("4-6,8": ranges, in order), so that the upload's result
+-- names the administrator's rows; NULL: the same as the uploaded file's.
+ALTER TABLE uploads ADD COLUMN file_rows TEXT;

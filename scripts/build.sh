@@ -3,6 +3,9 @@
 # target/, and each step is skipped when its output is newer than its inputs.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+# A step that fails ends the build: the steps running beside it end with it (a Worker's glue left running would
+# write into crates/api/build/ under the next build's feet).
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 
 # newer_than OUTPUT INPUT...: true when OUTPUT exists and no file under INPUT... is newer.
 up_to_date() {

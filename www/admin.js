@@ -555,13 +555,17 @@ $('upload').addEventListener('click', async () => {
   current.keys[keyOf] ??= crypto.randomUUID();
   const leftOut = leavingOut() ? summary.rowsWithErrors : 0;
   const form = new FormData();
+  let sent = null; // each row sent: its number in the checked file (null: the file as it was checked)
   if (grid.active) {
     // The corrected rows, as the grid holds them (without the rows with problems when they are left out).
-    const text = await grid.uploadText();
+    const { text, rows } = await grid.uploadText();
     form.append('file', new File([text], file.name, { type: 'text/csv' }), file.name);
+    sent = rows;
   } else {
     form.append('file', file, file.name);
   }
+  const fileRows = ownRows(sent ?? Array.from({ length: summary.rows }, (_, i) => i + 1), file);
+  if (fileRows) form.append('fileRows', fileRows);
   form.append('tenantId', tenantId);
   form.append('userType', userType);
   const mapping = sheets.mappingOf(file);
@@ -601,6 +605,24 @@ $('upload').addEventListener('click', async () => {
   }
 });
 
+/**
+ * The number each row sent has in the administrator's own file (a sheet's rows, when `checked` was made from
+ * one), as ranges ("4-6,8"); null when they are the rows' own numbers, or when one of them is not known.
+ */
+function ownRows(rows, checked) {
+  const own = rows.map((r) => sheets.rowOf(r, checked) ?? r);
+  if (own.every((n, i) => n === i + 1)) return null;
+  if (own.some((n, i) => !Number.isInteger(n) || n < 1 || (i > 0 && n <= own[i - 1]))) return null;
+  const parts = [];
+  for (let i = 0; i < own.length;) {
+    let j = i;
+    while (j + 1 < own.length && own[j + 1] === own[j] + 1) j++;
+    parts.push(i === j ? String(own[i]) : `${own[i]}-${own[j]}`);
+    i = j + 1;
+  }
+  return parts.join(',');
+}
+
 /** A file's SHA-256, as lowercase hex. */
 async function sha256Hex(blob) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
@@ -622,10 +644,10 @@ function resultLines(status) {
   const lines = [];
   for (const s of created.values()) {
     const problem = issues.filter((i) => i.row === s.row).map(problemOf).join('; ');
-    lines.push({ row: s.row, userName: s.userName, uuid: s.uuid, status: 'created', problem });
+    lines.push({ row: s.fileRow ?? s.row, userName: s.userName, uuid: s.uuid, status: 'created', problem });
   }
   for (const i of issues) {
-    if (i.row == null || !created.has(i.row)) lines.push({ row: i.row ?? '', userName: '', uuid: '', status: 'failed', problem: problemOf(i) });
+    if (i.row == null || !created.has(i.row)) lines.push({ row: i.fileRow ?? i.row ?? '', userName: '', uuid: '', status: 'failed', problem: problemOf(i) });
   }
   return lines.sort((a, b) => (Number(a.row) || 0) - (Number(b.row) || 0));
 }

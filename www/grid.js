@@ -483,11 +483,17 @@ export function gridStep({ locale, changed, download, rowLabel = () => null }) {
     get edited() {
       return edited;
     },
-    /** What Upload sends: the table as it is now, without the rows with errors when they are left out. */
+    /**
+     * What Upload sends: the table as it is now, without the rows with errors when they are left out; and the
+     * number each of its rows had in the file as it was read.
+     */
     async uploadText() {
-      const a = await ask('csv', { rows: $('leave-out').checked ? 'clean' : 'all' });
+      const rows = $('leave-out').checked ? 'clean' : 'all';
+      const a = await ask('csv', { rows });
       if (a.error) throw new Error(a.error);
-      return a.text;
+      const n = await ask('csvRowNumbers', { rows });
+      if (n.error) throw new Error(n.error);
+      return { text: a.text, rows: n.numbers };
     },
     leaveOut: () => $('leave-out').checked,
   };

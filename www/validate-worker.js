@@ -130,6 +130,7 @@ const GRID = {
     return { all: true, fileIssues: JSON.parse(grid.fileIssuesJson()), ...gridState(problemsOnly) };
   },
   csv: ({ rows, problems }) => ({ text: grid.csv(rows, problems ?? '') }),
+  csvRowNumbers: ({ rows }) => ({ numbers: Array.from(grid.csvRowNumbers(rows)) }),
 };
 
 async function onGrid(data) {

@@ -359,3 +359,34 @@ test('an upload made from the administrator\'s own file keeps that file\'s name 
   assert.equal((await rows(app, 'SELECT COUNT(*) AS n FROM uploads'))[0].n, 2, 'a refused request records nothing');
   assert.equal((await rows(app, "SELECT COUNT(*) AS n FROM users WHERE mobile_number = '9876543212'"))[0].n, 0);
 });
+
+test('an upload says the row numbers of the administrator\'s own file (fileRows): its result names them, created or failed; a wrong count or form is refused', async (t) => {
+  const app = await spawnApp(t, { vars: HELD });
+  const { tokens } = await seedWorld(t, app, ['gpDemo']);
+  const three = sheet([['Asha', 'Devi', '9876543210', '', '', '', ''], ['Ravi', 'Kumar', '9876543211', '', '', '', ''],
+    ['Meena', 'Singh', '9876543212', '', '', '', '']]);
+  const r = await upload(app, tokens.gpDemo, three, { extra: [['fileRows', '4-5, 9']] });
+  assert.equal(r.status, 200, r.raw);
+  assert.deepEqual(r.body.successResult.map((s) => [s.row, s.fileRow]), [[1, 4], [2, 5], [3, 9]]);
+  const [record] = await rows(app, 'SELECT file_rows FROM uploads');
+  assert.equal(record.file_rows, '4-5,9');
+
+  const bad = sheet([['Kumar', 'Yadav', '9876543213', '', '', '', ''], ['Sita', 'Rani', '98765', '', '', '', '']]);
+  const failed = await upload(app, tokens.gpDemo, bad, { extra: [['fileRows', '11-12']] });
+  assert.equal(failed.status, 422, failed.raw);
+  assert.deepEqual(failed.body.failureResult.map((i) => [i.row, i.fileRow, i.column]), [[2, 12, 'phone']]);
+  const again = await get(app, `/v1/upload/status/${failed.body.processId}`, tokens.gpDemo);
+  assert.equal(again.body.failureResult[0].fileRow, 12, 'kept on the record');
+
+  const plain = await upload(app, tokens.gpDemo, sheet([['Kumar', 'Yadav', '9876543213', '', '', '', '']]));
+  assert.equal(plain.status, 200, plain.raw);
+  assert.deepEqual(plain.body.successResult.map((s) => [s.row, s.fileRow]), [[1, null]], 'not said: none');
+
+  const other = sheet([['Gita', 'Devi', '9876543214', '', '', '', ''], ['Hari', 'Lal', '9876543215', '', '', '', '']]);
+  for (const [value, why] of [['3', 'one number for two rows'], ['3-5', 'three for two'], ['0-1', 'no row 0'],
+    ['5-4', 'a range backwards'], ['a,b', 'not numbers'], ['1-99999999', 'too many'], ['', 'nothing'], ['1--2', 'a broken range']]) {
+    assertError(await upload(app, tokens.gpDemo, other, { extra: [['fileRows', value]] }), 400, 'InvalidField', why);
+  }
+  assert.equal((await rows(app, 'SELECT COUNT(*) AS n FROM uploads'))[0].n, 3, 'a refused request records nothing');
+  assert.equal((await rows(app, "SELECT COUNT(*) AS n FROM users WHERE mobile_number = '9876543214'"))[0].n, 0);
+});

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnApp, DATA } from '../helpers.mjs';
 import { seedWorld, rows, PASSWORD, USERS } from '../api/support.mjs';
-import { openAdmin, signIn, checkState } from './admin-page.mjs';
+import { openAdmin, signIn, checkState, downloadText } from './admin-page.mjs';
 
 const FILE = 'office_three_mistakes.xlsx'; // Staff: a title, headings on row 2, four people on rows 3 to 6
 
@@ -93,6 +93,9 @@ test('an .xlsx of the office\'s own: mapping confirmed, three mistakes fixed on 
     'the record keeps the administrator\'s own file: its name and hash');
   assert.match(record.sha256, /^[0-9a-f]{64}$/);
   assert.notEqual(record.sha256, record.original_sha256, 'beside the hash of the corrected CSV that was sent');
+  const result = (await downloadText(page, '#download-result')).trim().split('\r\n').map((l) => l.split(',').slice(0, 2));
+  assert.deepEqual(result, [['row', 'userName'], ['3', '9876543210'], ['4', '9876543211'], ['5', '9876543212'], ['6', '9876543213']],
+    'the result names the rows as the sheet numbers them');
 
   // The next workbook of this tenant: the mapping as confirmed, "Ward" placed as last time.
   await page.reload();

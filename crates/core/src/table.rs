@@ -771,6 +771,24 @@ impl Table {
 
     /// The table as CSV (UTF-8, CRLF, cells quoted when they must be): the header, then `rows`; with
     /// `problems`, a last column of each row's problems in that language.
+    /// The rows `to_csv` writes for `rows`, with their index, in order.
+    fn written(&self, rows: Rows) -> impl Iterator<Item = (usize, &Row)> {
+        self.rows.iter().enumerate().filter(move |(_, r)| {
+            r.counted()
+                && match rows {
+                    Rows::All => true,
+                    Rows::WithoutErrors => r.errors == 0,
+                    Rows::WithErrors => r.errors > 0,
+                }
+        })
+    }
+
+    /// The number (1-based, as the file numbered it when it was read) of each row `to_csv(rows, …)` writes, in
+    /// order: what the uploaded file's rows were in the administrator's file.
+    pub fn row_numbers(&self, rows: Rows) -> Vec<u64> {
+        self.written(rows).map(|(i, _)| i as u64 + 1).collect()
+    }
+
     pub fn to_csv(&self, rows: Rows, problems: Option<Locale>) -> String {
         let mut out = String::new();
         let mut line: Vec<std::borrow::Cow<'_, str>> = self.header.iter().map(|h| h.as_str().into()).collect();
@@ -778,15 +796,7 @@ impl Table {
             line.push(problems_heading(locale).into());
         }
         write_line(&mut out, &line);
-        for (i, r) in self.rows.iter().enumerate() {
-            let wanted = match rows {
-                Rows::All => true,
-                Rows::WithoutErrors => r.errors == 0,
-                Rows::WithErrors => r.errors > 0,
-            };
-            if !r.counted() || !wanted {
-                continue;
-            }
+        for (i, r) in self.written(rows) {
             let mut line: Vec<std::borrow::Cow<'_, str>> = (0..r.ends.len()).map(|c| r.text(c)).collect();
             if let Some(locale) = problems {
                 // Under its own heading when the row is short (a long row's extra cells come first).

@@ -200,14 +200,26 @@ impl Grid {
     /// The table as CSV: `rows` is `all`, `clean` (the rows without errors) or `problems` (the rows with);
     /// `problems_locale` (`en_IN`, `hi_IN`) adds a column of each row's problems, empty adds none.
     pub fn csv(&self, rows: &str, problems_locale: &str) -> Result<String, JsError> {
-        use enrol_core::table::Rows;
-        let rows = match rows {
-            "all" => Rows::All,
-            "clean" => Rows::WithoutErrors,
-            "problems" => Rows::WithErrors,
-            _ => return Err(JsError::new("rows is all, clean or problems")),
-        };
         let locale = if problems_locale.is_empty() { None } else { Some(locale_of(problems_locale)?) };
-        Ok(self.table()?.to_csv(rows, locale))
+        Ok(self.table()?.to_csv(rows_of(rows)?, locale))
+    }
+
+    /// The number each row of `csv(rows, …)` had in the file as it was read, in order (the upload says them, so
+    /// that its result names the administrator's rows).
+    #[wasm_bindgen(js_name = csvRowNumbers)]
+    pub fn csv_row_numbers(&self, rows: &str) -> Result<Vec<u32>, JsError> {
+        let numbers = self.table()?.row_numbers(rows_of(rows)?);
+        Ok(numbers.into_iter().map(|n| u32::try_from(n).unwrap_or(u32::MAX)).collect())
+    }
+}
+
+/// `all`, `clean` (the rows without errors) or `problems` (the rows with).
+fn rows_of(rows: &str) -> Result<enrol_core::table::Rows, JsError> {
+    use enrol_core::table::Rows;
+    match rows {
+        "all" => Ok(Rows::All),
+        "clean" => Ok(Rows::WithoutErrors),
+        "problems" => Ok(Rows::WithErrors),
+        _ => Err(JsError::new("rows is all, clean or problems")),
     }
 }

@@ -1,5 +1,5 @@
 //! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`,
-//! `leftOut`, `mapping`, `sheet`, `originalFileName` and `originalSha256`, or a `text/csv` (or `.xlsx`) body
+//! `leftOut`, `mapping`, `sheet`, `originalFileName`, `originalSha256` and `fileRows`, or a `text/csv` (or `.xlsx`) body
 //! with the same as query parameters (`?tenantId=…&userType=…&fileName=…`). The body's size is known before it is read (a
 //! Content-Length is required), so nothing over the limit is ever held in memory.
 
@@ -22,6 +22,41 @@ pub struct UploadRequest {
     pub left_out: u64,
     /// The administrator's own file, when what is sent was made from it: its name and SHA-256, as the page says.
     pub original: Option<Original>,
+    /// The number each row sent had in the administrator's own file (`fileRows`), when they differ.
+    pub file_rows: Option<FileRows>,
+}
+
+/// `fileRows`: the administrator's row number of each data row sent, in order, as ranges (`4-6,8,10-2000`).
+pub struct FileRows {
+    /// As sent, without spaces: what the record keeps.
+    pub text: String,
+    pub numbers: Vec<u64>,
+}
+
+/// The most characters of `fileRows`: every row of the largest upload apart, with room to spare.
+const MAX_FILE_ROWS_TEXT: usize = 900_000;
+/// The largest row number a file can have.
+const MAX_FILE_ROW: u64 = 10_000_000;
+
+/// Reads `fileRows`; at most `MAX_FILE_ROW` numbers in all. Whether they are as many as the file's rows is
+/// checked once the file is read.
+pub fn file_rows(value: Option<String>) -> Result<Option<FileRows>, ApiError> {
+    let Some(value) = value else { return Ok(None) };
+    let invalid = || bad("InvalidField", "fileRows is the row numbers in the administrator's file, as ranges: 4-6,8");
+    let text: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+    if text.is_empty() || text.len() > MAX_FILE_ROWS_TEXT {
+        return Err(invalid());
+    }
+    let mut numbers = Vec::new();
+    for part in text.split(',') {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let (Ok(a), Ok(b)) = (a.parse::<u64>(), b.parse::<u64>()) else { return Err(invalid()) };
+        if a == 0 || a > b || b > MAX_FILE_ROW || numbers.len() as u64 + (b - a) >= MAX_FILE_ROW {
+            return Err(invalid());
+        }
+        numbers.extend(a..=b);
+    }
+    Ok(Some(FileRows { text, numbers }))
 }
 
 /// The file the administrator chose, when the upload sends something made from it (the CSV of a workbook, the
@@ -130,6 +165,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             text("originalFileName")?.or_else(|| query(req, "originalFileName")),
             text("originalSha256")?.or_else(|| query(req, "originalSha256")),
         )?;
+        let file_rows = file_rows(text("fileRows")?.or_else(|| query(req, "fileRows")))?;
         let mut files = form.get_all("file").unwrap_or_default();
         if files.len() > 1 {
             return Err(bad("InvalidMultipart", "Send one file per upload"));
@@ -150,6 +186,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             mapping: text("mapping")?.or_else(|| query(req, "mapping")),
             sheet: text("sheet")?.or_else(|| query(req, "sheet")),
             original,
+            file_rows,
         })
     } else if ct.starts_with("text/csv") || ct.starts_with("application/csv") || ct.starts_with(XLSX) {
         let bytes = req.bytes().await.map_err(|_| bad("InvalidBody", "The request body could not be read"))?;
@@ -159,6 +196,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         let name = query(req, "fileName").unwrap_or_default();
         let left_out = left_out(query(req, "leftOut"))?;
         let original = original(query(req, "originalFileName"), query(req, "originalSha256"))?;
+        let file_rows = file_rows(query(req, "fileRows"))?;
         Ok(UploadRequest {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
             user_type: query(req, "userType").unwrap_or_default(),
@@ -169,6 +207,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             sheet: query(req, "sheet"),
             left_out,
             original,
+            file_rows,
         })
     } else {
         Err(ApiError::new(

@@ -105,6 +105,14 @@ pub async fn upload(
     let mut validator = enrol_core::Validator::new(core);
     validator.push(&file.bytes);
     let report = validator.finish();
+    if let Some(rows) = &upload.file_rows
+        && rows.numbers.len() as u64 != report.summary.rows
+    {
+        return Err(ApiError::bad_request(
+            "InvalidField",
+            format!("fileRows names {} rows; the file has {}", rows.numbers.len(), report.summary.rows),
+        ));
+    }
     let mut record = store::Record {
         process_id: auth::uuid_v4()?,
         tenant_id: tenant.clone(),
@@ -121,6 +129,7 @@ pub async fn upload(
         actor: crate::audit::Actor::of(&caller, &req),
         mapping: prepare::mapping_json(&file),
         original: upload.original,
+        file_rows: upload.file_rows.map(|r| r.text),
         remember: file.confirmed,
     };
     if report.summary.errors > 0 {
@@ -196,6 +205,7 @@ pub async fn bench_batch(mut req: Request, env: &Env, db: &Db, s: &Settings) -> 
         actor: crate::audit::Actor::system(""),
         mapping: None,
         original: None,
+        file_rows: None,
         remember: Vec::new(),
     };
     let statements = store::statements(db, &keys, &record, &people, s)?;

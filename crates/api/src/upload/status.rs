@@ -34,6 +34,7 @@ struct UploadRow {
     mapping: Option<String>,
     original_file_name: Option<String>,
     original_sha256: Option<String>,
+    file_rows: Option<String>,
 }
 
 impl UploadRow {
@@ -55,7 +56,7 @@ impl UploadRow {
     }
 }
 
-const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping, left_out, original_file_name, original_sha256";
+const UPLOAD_COLUMNS: &str = "process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256, rows, created, failed, mapping, left_out, original_file_name, original_sha256, file_rows";
 
 /// `?locale=` (en_IN by default; a locale without messages falls back to it).
 fn locale(req: &Request) -> Locale {
@@ -127,14 +128,25 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
     let issues = stored_issues(u.issues.as_deref().unwrap_or("[]"));
     let failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
         .map_err(|e| ApiError::internal(format!("issues JSON: {e}")))?;
+    // Each row's number in the administrator's own file, when the upload said them (`fileRows`).
+    let numbers = super::body::file_rows(u.file_rows.clone()).ok().flatten().map(|r| r.numbers).unwrap_or_default();
+    let file_row = |row: Option<i64>| -> Value {
+        row.and_then(|r| usize::try_from(r - 1).ok()).and_then(|i| numbers.get(i)).map_or(Value::Null, |&n| json!(n))
+    };
     let mut body = u.summary();
     body["successResult"] = made
         .iter()
         .map(|m| {
-            json!({ "row": m.row, "uuid": m.uuid, "userName": m.user_name,
+            json!({ "row": m.row, "fileRow": file_row(Some(m.row)), "uuid": m.uuid, "userName": m.user_name,
                         "message": { "channel": m.channel, "state": m.state, "error": m.error } })
         })
         .collect();
+    let mut failures = failures;
+    if let Value::Array(items) = &mut failures {
+        for item in items {
+            item["fileRow"] = file_row(item["row"].as_i64());
+        }
+    }
     body["failureResult"] = failures;
     body["sms"] = json!({
         "queued": n(&["pending", "sending"]), "sent": n(&["sent"]), "delivered": n(&["delivered"]), "failed": n(&["failed"]),

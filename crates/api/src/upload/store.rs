@@ -41,6 +41,8 @@ pub struct Record {
     pub mapping: Option<String>,
     /// The administrator's own file, when what was sent was made from it (its name and SHA-256).
     pub original: Option<Original>,
+    /// The row number each row sent had in that file, as ranges (`fileRows`).
+    pub file_rows: Option<String>,
     /// The headings the sent mapping placed, remembered for the tenant in the upload's batch.
     pub remember: Vec<(String, Option<enrol_core::Column>)>,
 }
@@ -99,8 +101,9 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
     let failed = if status == "FAILED" { r.failed_rows.max(1) } else { 0 };
     db.stmt(
         "INSERT INTO uploads (process_id, tenant_id, user_type, status, created_at, created_by, file_name, sha256,
-            idempotency_key, rows, created, failed, issues, mapping, left_out, original_file_name, original_sha256)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            idempotency_key, rows, created, failed, issues, mapping, left_out, original_file_name, original_sha256,
+            file_rows)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         &[
             text(&r.process_id),
             text(&r.tenant_id),
@@ -120,6 +123,7 @@ fn insert_record(db: &Db, r: &Record, status: &str, created: u64) -> Result<work
             int(r.left_out as i64),
             r.original.as_ref().map_or(wasm_bindgen::JsValue::NULL, |o| text(&o.file_name)),
             r.original.as_ref().map_or(wasm_bindgen::JsValue::NULL, |o| text(&o.sha256)),
+            r.file_rows.as_deref().map_or(wasm_bindgen::JsValue::NULL, text),
         ],
     )
 }
