@@ -292,6 +292,12 @@ fn the_csv_written_back_holds_the_rows_asked_for_and_their_problems_in_the_langu
     let t = Table::read(config(), file.as_bytes());
     let clean = "firstName,phone,location\r\nAsha,9876543210,\"Ward 5, \"\"Old\"\" Nabha\"\r\nDevi,9876543211,\r\n";
     assert_eq!(t.to_csv(Rows::WithoutErrors, None), clean);
+    assert_eq!(t.row_numbers(Rows::WithoutErrors), [1, 3], "the rows it writes, by their numbers in the file");
+    assert_eq!(t.row_numbers(Rows::WithErrors), [2]);
+    assert_eq!(t.row_numbers(Rows::All), [1, 2, 3]);
+    let mut removed = Table::read(config(), file.as_bytes());
+    removed.remove(1).unwrap();
+    assert_eq!(removed.row_numbers(Rows::All), [2, 3], "a removed row is not written, the others keep their numbers");
     assert_eq!(
         t.to_csv(Rows::WithErrors, None),
         "firstName,phone,location\r\nRavi,12345\r\n",
