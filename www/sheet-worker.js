@@ -7,24 +7,31 @@ import { wasmUrl } from '/validator-wasm.js';
 
 const validator = initValidator({ module_or_path: wasmUrl });
 const HEAD = 256 * 1024; // the first records are enough to find the header and sample its columns
-let sheetModule = null;
+const sheetModules = {}; // by family, each loaded once
 let book = null; // the open workbook
 let source = null; // what the mapping applies to: { file } for a text file, { csv } for a sheet read
 
-/** xlsx and ods are zip files, xls an OLE compound file. */
-function isSpreadsheet(head) {
-  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
-  const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b);
-  return zip || ole;
+/**
+ * The reader's module for a file's first bytes: `xls` for an OLE compound file (.xls), `zipped` for a zip
+ * (.xlsx, .xlsb, .ods), null for anything else. The reader is built once for each (crates/sheet's features), so
+ * a workbook fetches only the code of its own format.
+ */
+function sheetFamily(head) {
+  if ([0x50, 0x4b, 3, 4].every((b, i) => head[i] === b)) return 'zipped';
+  if ([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b)) return 'xls';
+  return null;
 }
 
-async function loadSheetModule() {
-  if (!sheetModule) {
-    const m = await import('/pkg/sheet/enrol_sheet.js');
-    await m.default({ module_or_path: '/pkg/sheet/enrol_sheet_bg.wasm' });
-    sheetModule = m;
-  }
-  return sheetModule;
+function loadSheetModule(family) {
+  sheetModules[family] ??= (async () => {
+    const m = await import(`/pkg/sheet/${family}/enrol_sheet.js`);
+    await m.default({ module_or_path: `/pkg/sheet/${family}/enrol_sheet_bg.wasm` });
+    return m;
+  })().catch((e) => {
+    delete sheetModules[family]; // a failed fetch is tried again with the next file
+    throw e;
+  });
+  return sheetModules[family];
 }
 
 function proposal(bytes, today, known, extra) {
@@ -39,12 +46,12 @@ async function open({ file, today, known }) {
   await validator;
   book?.free();
   book = null;
-  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  if (!isSpreadsheet(head)) {
+  const family = sheetFamily(new Uint8Array(await file.slice(0, 8).arrayBuffer()));
+  if (!family) {
     source = { file };
     return proposal(new Uint8Array(await file.slice(0, HEAD).arrayBuffer()), today, known, { kind: 'text' });
   }
-  const m = await loadSheetModule();
+  const m = await loadSheetModule(family);
   book = new m.Book(new Uint8Array(await file.arrayBuffer()));
   return { type: 'sheets', sheets: JSON.parse(book.sheetsJson()), proposed: book.proposeSheet(...today) };
 }
