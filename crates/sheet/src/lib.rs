@@ -137,7 +137,7 @@ pub fn is_ole(bytes: &[u8]) -> bool {
 /// Checks an `.xlsx` against `limits` before anything of it is held: the sizes its zip declares (its reader
 /// stops at them, so they cannot lie), then each sheet's cells, streamed one at a time, for the rectangle
 /// they span. Anything but an xlsx is `Unsupported`.
-#[cfg(feature = "zipped")]
+#[cfg(feature = "xlsx")]
 pub fn check_xlsx(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     if is_ole(bytes) {
         return Err(SheetError::Unsupported(
@@ -188,17 +188,27 @@ pub fn check_xlsx(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     Ok(())
 }
 
-/// Without `zipped` (the page's xls module): what `check_xlsx` says of every file there.
-#[cfg(not(feature = "zipped"))]
+/// Without `xlsx` (the page's xls module): what `check_xlsx` says of every file there.
+#[cfg(not(feature = "xlsx"))]
 pub fn check_xlsx(_bytes: &[u8], _limits: Limits) -> Result<(), SheetError> {
-    Err(SheetError::Unsupported(FORMAT_LEFT_OUT.into()))
+    Err(format_left_out(""))
 }
 
-#[cfg(not(all(feature = "xls", feature = "zipped")))]
-const FORMAT_LEFT_OUT: &str = "this build of the spreadsheet reader does not read this format";
+/// What a build without every format says of a file it cannot open: which formats it reads (the page fetches the
+/// module of a file's family; another family's file, or a damaged one, ends here).
+#[cfg(not(all(feature = "xls", feature = "xlsx", feature = "xlsb", feature = "ods")))]
+fn format_left_out(why: &str) -> SheetError {
+    let built_in = [("xls", cfg!(feature = "xls")), ("xlsx", cfg!(feature = "xlsx")), ("xlsb", cfg!(feature = "xlsb"))]
+        .into_iter()
+        .chain([("ods", cfg!(feature = "ods"))])
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    SheetError::Unsupported(format!("not a workbook this build of the reader reads ({built_in}){why}"))
+}
 
-#[cfg(not(any(feature = "xls", feature = "zipped")))]
-compile_error!("enrol-sheet reads no format: enable `xls`, `zipped` or both");
+#[cfg(not(any(feature = "xls", feature = "xlsx", feature = "xlsb", feature = "ods")))]
+compile_error!("enrol-sheet reads no format: enable `xls`, `zipped` (`xlsx`, `xlsb`, `ods`) or both");
 
 type Bytes = Cursor<Vec<u8>>;
 
@@ -207,11 +217,11 @@ type Bytes = Cursor<Vec<u8>>;
 enum Book {
     #[cfg(feature = "xls")]
     Xls(calamine::Xls<Bytes>),
-    #[cfg(feature = "zipped")]
+    #[cfg(feature = "xlsx")]
     Xlsx(calamine::Xlsx<Bytes>),
-    #[cfg(feature = "zipped")]
+    #[cfg(feature = "xlsb")]
     Xlsb(calamine::Xlsb<Bytes>),
-    #[cfg(feature = "zipped")]
+    #[cfg(feature = "ods")]
     Ods(calamine::Ods<Bytes>),
 }
 
@@ -222,11 +232,11 @@ macro_rules! with_reader {
         match $book {
             #[cfg(feature = "xls")]
             Book::Xls($b) => $body,
-            #[cfg(feature = "zipped")]
+            #[cfg(feature = "xlsx")]
             Book::Xlsx($b) => $body,
-            #[cfg(feature = "zipped")]
+            #[cfg(feature = "xlsb")]
             Book::Xlsb($b) => $body,
-            #[cfg(feature = "zipped")]
+            #[cfg(feature = "ods")]
             Book::Ods($b) => $body,
         }
     };
@@ -241,23 +251,32 @@ impl Book {
             #[cfg(feature = "xls")]
             return calamine::Xls::new(Cursor::new(bytes)).map(Book::Xls).map_err(|e| open(&e));
             #[cfg(not(feature = "xls"))]
-            return Err(SheetError::Unsupported(FORMAT_LEFT_OUT.into()));
+            return Err(format_left_out(""));
         }
         if is_zip(&bytes) {
-            #[cfg(feature = "zipped")]
-            {
-                let xlsx = calamine::Xlsx::new(Cursor::new(bytes.clone()));
-                let Err(first) = xlsx else { return xlsx.map(Book::Xlsx).map_err(|e| open(&e)) };
-                if let Ok(b) = calamine::Xlsb::new(Cursor::new(bytes.clone())) {
-                    return Ok(Book::Xlsb(b));
-                }
-                if let Ok(b) = calamine::Ods::new(Cursor::new(bytes)) {
-                    return Ok(Book::Ods(b));
-                }
-                return Err(open(&first));
+            // Each reader built in checks for its own parts; the first one's complaint is the one said.
+            #[cfg_attr(not(any(feature = "xlsx", feature = "xlsb", feature = "ods")), allow(unused_mut))]
+            let mut first: Option<String> = None;
+            #[cfg(feature = "xlsx")]
+            match calamine::Xlsx::new(Cursor::new(bytes.clone())) {
+                Ok(b) => return Ok(Book::Xlsx(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
             }
-            #[cfg(not(feature = "zipped"))]
-            return Err(SheetError::Unsupported(FORMAT_LEFT_OUT.into()));
+            #[cfg(feature = "xlsb")]
+            match calamine::Xlsb::new(Cursor::new(bytes.clone())) {
+                Ok(b) => return Ok(Book::Xlsb(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
+            }
+            #[cfg(feature = "ods")]
+            match calamine::Ods::new(Cursor::new(bytes)) {
+                Ok(b) => return Ok(Book::Ods(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
+            }
+            let why = first.unwrap_or_default();
+            #[cfg(not(all(feature = "xlsx", feature = "xlsb", feature = "ods")))]
+            return Err(format_left_out(&format!(": {why}")));
+            #[cfg(all(feature = "xlsx", feature = "xlsb", feature = "ods"))]
+            return Err(open(&why));
         }
         Err(open(&"no zip or OLE signature"))
     }
@@ -276,11 +295,12 @@ impl Book {
     }
 
     /// Merged regions: xlsx only (calamine reads them for no other format).
-    #[cfg_attr(not(feature = "zipped"), allow(unused_variables))]
+    #[cfg_attr(not(feature = "xlsx"), allow(unused_variables))]
     fn merged(&mut self, name: &str) -> Vec<Dimensions> {
         match self {
-            #[cfg(feature = "zipped")]
+            #[cfg(feature = "xlsx")]
             Book::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            #[allow(unreachable_patterns)] // in a build of xlsx alone
             _ => Vec::new(),
         }
     }
