@@ -30,7 +30,10 @@ WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --ena
 PLAIN=(env RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown)
 validator= sheet= grid=
 up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo || validator=1
-for family in xls zipped; do
+# The spreadsheet reader's families (crates/sheet's features), each its own module: .xls; .xlsx and .xlsb (both
+# also look for a password-protected OLE file, which links encoding_rs's every decoder); .ods.
+declare -A SHEET_FEATURES=([xls]=page,xls [xlsx]=page,xlsx,xlsb [ods]=page,ods)
+for family in "${!SHEET_FEATURES[@]}"; do
   up_to_date www/pkg/sheet/$family/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock || sheet=1
 done
 up_to_date www/pkg/grid/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock || grid=1
@@ -50,9 +53,9 @@ fi
 # build writes the same file name.
 SHEET_WASM=target/sheet/wasm32-unknown-unknown/sheet/enrol_sheet.wasm
 [ -z "$sheet" ] || {
-  for family in xls zipped; do
+  for family in "${!SHEET_FEATURES[@]}"; do
     env RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --profile sheet --target wasm32-unknown-unknown \
-      -p enrol-sheet --no-default-features --features page,$family --target-dir target/sheet || exit 1
+      -p enrol-sheet --no-default-features --features "${SHEET_FEATURES[$family]}" --target-dir target/sheet || exit 1
     mkdir -p target/sheet/$family && cp "$SHEET_WASM" target/sheet/$family/enrol_sheet.wasm
   done &
   sheet_pid=$!
@@ -82,13 +85,13 @@ if [ -n "$validator" ]; then
 fi
 
 # The spreadsheet reader: without SIMD (its time goes to unzipping and XML), optimised for size (the `sheet`
-# profile, then wasm-opt -Oz); www/sheet-worker.js fetches www/pkg/sheet/xls/ or www/pkg/sheet/zipped/.
+# profile, then wasm-opt -Oz); www/sheet-worker.js fetches www/pkg/sheet/xls/, xlsx/ or ods/.
 if [ -n "$sheet" ]; then
-  say "building the spreadsheet reader (wasm: .xls, and .xlsx/.xlsb/.ods)"
+  say "building the spreadsheet reader (wasm: .xls, .xlsx/.xlsb, .ods)"
   wait "$sheet_pid"
   wait_for_wasm_bindgen
-  rm -f www/pkg/sheet/enrol_sheet* # the single module of before the split
-  for family in xls zipped; do
+  rm -rf www/pkg/sheet/enrol_sheet* www/pkg/sheet/zipped # the modules of before this split
+  for family in "${!SHEET_FEATURES[@]}"; do
     wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet/$family target/sheet/$family/enrol_sheet.wasm
     wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/$family/enrol_sheet_bg.wasm \
       -o www/pkg/sheet/$family/enrol_sheet_bg.wasm

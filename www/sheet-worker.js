@@ -12,14 +12,17 @@ let book = null; // the open workbook
 let source = null; // what the mapping applies to: { file } for a text file, { csv } for a sheet read
 
 /**
- * The reader's module for a file's first bytes: `xls` for an OLE compound file (.xls), `zipped` for a zip
- * (.xlsx, .xlsb, .ods), null for anything else. The reader is built once for each (crates/sheet's features), so
- * a workbook fetches only the code of its own format.
+ * The reader's modules to try for a file's first bytes, in order: `xls` for an OLE compound file (.xls); for a
+ * zip, `ods` first when its first entry is `mimetype` (as OpenDocument puts it), else `xlsx` (.xlsx and .xlsb),
+ * and the other after it (a zip written otherwise); none for anything else. The reader is built once for each
+ * family (crates/sheet's features), so a workbook fetches only the code of its own format.
  */
-function sheetFamily(head) {
-  if ([0x50, 0x4b, 3, 4].every((b, i) => head[i] === b)) return 'zipped';
-  if ([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b)) return 'xls';
-  return null;
+function sheetFamilies(head) {
+  if ([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b)) return ['xls'];
+  if (![0x50, 0x4b, 3, 4].every((b, i) => head[i] === b)) return [];
+  // The local file header: the name's length at byte 26 (little-endian), the name from byte 30.
+  const odf = head[26] === 8 && head[27] === 0 && new TextDecoder().decode(head.subarray(30, 38)) === 'mimetype';
+  return odf ? ['ods', 'xlsx'] : ['xlsx', 'ods'];
 }
 
 function loadSheetModule(family) {
@@ -46,13 +49,23 @@ async function open({ file, today, known }) {
   await validator;
   book?.free();
   book = null;
-  const family = sheetFamily(new Uint8Array(await file.slice(0, 8).arrayBuffer()));
-  if (!family) {
+  const families = sheetFamilies(new Uint8Array(await file.slice(0, 38).arrayBuffer()));
+  if (!families.length) {
     source = { file };
     return proposal(new Uint8Array(await file.slice(0, HEAD).arrayBuffer()), today, known, { kind: 'text' });
   }
-  const m = await loadSheetModule(family);
-  book = new m.Book(new Uint8Array(await file.arrayBuffer()));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let first = null; // the complaint of the module the first bytes named
+  for (const family of families) {
+    const m = await loadSheetModule(family);
+    try {
+      book = new m.Book(bytes);
+      break;
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (!book) throw first;
   return { type: 'sheets', sheets: JSON.parse(book.sheetsJson()), proposed: book.proposeSheet(...today) };
 }
 

@@ -48,7 +48,7 @@ test('a workbook: the sheet and the mapping are proposed, cells are named by the
   assert.match((await tableRows(page))[0][4], /not a CSV file/);
 
   await chooseSheet(page, 'office_staff_list.xlsx');
-  assert.ok(wasm.includes('/pkg/sheet/zipped/enrol_sheet_bg.wasm'), `the zip formats' reader is loaded for an xlsx: ${wasm}`);
+  assert.equal(wasm.at(-1), '/pkg/sheet/xlsx/enrol_sheet_bg.wasm', `the .xlsx reader is loaded for an xlsx: ${wasm}`);
   assert.ok(!wasm.some((p) => p.includes('/sheet/xls/')), `and the .xls reader is not: ${wasm}`);
   const options = await page.locator('#sheet-select option').evaluateAll((os) => os.map((o) => [o.textContent, o.selected]));
   assert.deepEqual(options, [['Notes (1 rows)', false], ['Old (2 rows, hidden)', false], ['Staff (6 rows)', true]]);
@@ -132,8 +132,8 @@ test('two headings on the phone: one is left out, and the sheet is uploaded as t
 });
 
 // The same staff list saved by LibreOffice as .xls and as .ods (scripts/fixtures/office-formats.sh): each is read
-// by the module of its family (an OLE file by www/pkg/sheet/xls/, a zip by www/pkg/sheet/zipped/, each fetched
-// only for its own), and reaches the .xlsx's sheet, mapping and problems. calamine fills merged cells for xlsx
+// by the module of its family (an OLE file by www/pkg/sheet/xls/, an OpenDocument zip by www/pkg/sheet/ods/, each
+// fetched only for its own), and reaches the .xlsx's sheet, mapping and problems. calamine fills merged cells for xlsx
 // only, so the second "Posting" column has no heading here; an .xls formula's cached text reads as 0; an .ods
 // `#N/A` is LibreOffice's formula =NA(), so it is a formula's note (the phone is still refused).
 test('an .xls and an .ods: each read by its own module, to the same mapping and problems as the .xlsx', async (t) => {
@@ -142,7 +142,7 @@ test('an .xls and an .ods: each read by its own module, to the same mapping and 
   page.on('request', (r) => { if (r.url().includes('/pkg/sheet/')) wasm.push(new URL(r.url()).pathname); });
   const cases = [
     ['office_staff_list.xls', '/pkg/sheet/xls/enrol_sheet_bg.wasm', '0', /This cell shows a spreadsheet error/],
-    ['office_staff_list.ods', '/pkg/sheet/zipped/enrol_sheet_bg.wasm', 'TEACHER', /This cell is a formula/],
+    ['office_staff_list.ods', '/pkg/sheet/ods/enrol_sheet_bg.wasm', 'TEACHER', /This cell is a formula/],
   ];
   for (const [fixture, module, designation, na] of cases) {
     await chooseSheet(page, fixture);
