@@ -13,10 +13,11 @@
 //! Hidden sheets are listed as hidden and never proposed; calamine does not expose hidden rows, so they are
 //! read like any other row.
 //!
-//! The formats are two features, both on for the Worker and the CLI: `xls` (an OLE compound file and its code
-//! pages) and `zipped` (.xlsx, .xlsb, .ods: zip and XML). calamine links only the readers that are called, so
-//! the page builds one module for each and fetches the one the file's first bytes name (www/sheet-worker.js);
-//! a format not built in is a `SheetError::Unsupported`, never a panic.
+//! The formats are features, all on for the Worker and the CLI: `xls` (an OLE compound file and its code pages)
+//! and `zipped`, which is `xlsx`, `xlsb` and `ods` (zip and XML). calamine links only the readers that are
+//! called, so the page builds a module for each family (.xls; .xlsx and .xlsb; .ods) and fetches the one the
+//! file's first bytes name (www/sheet-worker.js); a format not built in is a `SheetError::Unsupported` naming the
+//! formats the build reads, never a panic.
 
 pub mod prepare;
 
@@ -198,12 +199,13 @@ pub fn check_xlsx(_bytes: &[u8], _limits: Limits) -> Result<(), SheetError> {
 /// module of a file's family; another family's file, or a damaged one, ends here).
 #[cfg(not(all(feature = "xls", feature = "xlsx", feature = "xlsb", feature = "ods")))]
 fn format_left_out(why: &str) -> SheetError {
-    let built_in = [("xls", cfg!(feature = "xls")), ("xlsx", cfg!(feature = "xlsx")), ("xlsb", cfg!(feature = "xlsb"))]
-        .into_iter()
-        .chain([("ods", cfg!(feature = "ods"))])
-        .filter_map(|(name, on)| on.then_some(name))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let formats = [
+        ("xls", cfg!(feature = "xls")),
+        ("xlsx", cfg!(feature = "xlsx")),
+        ("xlsb", cfg!(feature = "xlsb")),
+        ("ods", cfg!(feature = "ods")),
+    ];
+    let built_in = formats.into_iter().filter_map(|(name, on)| on.then_some(name)).collect::<Vec<_>>().join(", ");
     SheetError::Unsupported(format!("not a workbook this build of the reader reads ({built_in}){why}"))
 }
 
