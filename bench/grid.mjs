@@ -26,7 +26,7 @@ function serve(req, res) {
   if (path === '/file.csv') return res.writeHead(200, { 'content-type': 'text/csv' }).end(readFileSync(FILE));
   // The page's own files, by name only (no folders but pkg/ and its builds).
   const file = path === '/admin' ? 'admin.html' : path.slice(1);
-  if (!/^(pkg\/((plain|grid|sheet)\/)?)?[\w.-]+$/.test(file) || !existsSync(join(ROOT, 'www', file))) return res.writeHead(404).end();
+  if (!/^(pkg\/((plain|grid|sheet\/(xls|xlsx|ods))\/)?)?[\w.-]+$/.test(file) || !existsSync(join(ROOT, 'www', file))) return res.writeHead(404).end();
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(join(ROOT, 'www', file)));
 }
 

@@ -33,7 +33,12 @@ WASM_OPT_FLAGS=(-O3 --enable-bulk-memory --enable-nontrapping-float-to-int --ena
 PLAIN=(env RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --release --target wasm32-unknown-unknown)
 validator= sheet= grid=
 up_to_date www/pkg/plain/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock .cargo || validator=1
-up_to_date www/pkg/sheet/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock || sheet=1
+# The spreadsheet reader's families (crates/sheet's features), each its own module: .xls; .xlsx and .xlsb (both
+# also look for a password-protected OLE file, which links encoding_rs's every decoder); .ods.
+declare -A SHEET_FEATURES=([xls]=page,xls [xlsx]=page,xlsx,xlsb [ods]=page,ods)
+for family in "${!SHEET_FEATURES[@]}"; do
+  up_to_date www/pkg/sheet/$family/enrol_sheet_bg.wasm crates/core crates/sheet Cargo.toml Cargo.lock || sheet=1
+done
 up_to_date www/pkg/grid/enrol_validator_bg.wasm crates/core crates/validator Cargo.toml Cargo.lock || grid=1
 # The enrol command too, natively, in a target directory of its own (in target/ it would hold the Worker's build
 # waiting for its lock), copied to target/release/enrol where the tests and scripts run it.
@@ -46,7 +51,18 @@ if ! up_to_date target/release/enrol crates/core crates/common-passwords crates/
   cli=$!
 fi
 [ -z "$validator" ] || { "${PLAIN[@]}" -p enrol-validator --target-dir target/plain & plain_pid=$!; }
-[ -z "$sheet" ] || { "${PLAIN[@]}" -p enrol-sheet --target-dir target/sheet & sheet_pid=$!; }
+# The spreadsheet reader, once for each family of formats (crates/sheet's features), one after the other in one
+# target directory: they share every dependency's compile, and each one's wasm is copied out before the next
+# build writes the same file name.
+SHEET_WASM=target/sheet/wasm32-unknown-unknown/sheet/enrol_sheet.wasm
+[ -z "$sheet" ] || {
+  for family in "${!SHEET_FEATURES[@]}"; do
+    env RUSTFLAGS="-C target-feature=-simd128" cargo build --quiet --profile sheet --target wasm32-unknown-unknown \
+      -p enrol-sheet --no-default-features --features "${SHEET_FEATURES[$family]}" --target-dir target/sheet || exit 1
+    mkdir -p target/sheet/$family && cp "$SHEET_WASM" target/sheet/$family/enrol_sheet.wasm
+  done &
+  sheet_pid=$!
+}
 [ -z "$grid" ] || { "${PLAIN[@]}" -p enrol-validator --features grid --target-dir target/grid & grid_pid=$!; }
 
 if [ -n "$validator" ]; then
@@ -83,14 +99,18 @@ if ! up_to_date crates/api/build/worker/shim.mjs "${WORKER_INPUTS[@]}"; then
   worker=$!
 fi
 
-# The spreadsheet reader: without SIMD (its time goes to unzipping and XML), optimised for size with -Oz.
+# The spreadsheet reader: without SIMD (its time goes to unzipping and XML), optimised for size (the `sheet`
+# profile, then wasm-opt -Oz); www/sheet-worker.js fetches www/pkg/sheet/xls/, xlsx/ or ods/.
 if [ -n "$sheet" ]; then
-  say "building the spreadsheet reader (wasm)"
+  say "building the spreadsheet reader (wasm: .xls, .xlsx/.xlsb, .ods)"
   wait "$sheet_pid"
   wait_for_wasm_bindgen
-  wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet \
-    target/sheet/wasm32-unknown-unknown/release/enrol_sheet.wasm
-  wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/enrol_sheet_bg.wasm -o www/pkg/sheet/enrol_sheet_bg.wasm
+  rm -rf www/pkg/sheet/enrol_sheet* www/pkg/sheet/zipped # the modules of before this split
+  for family in "${!SHEET_FEATURES[@]}"; do
+    wasm-bindgen --target web --no-typescript --out-dir www/pkg/sheet/$family target/sheet/$family/enrol_sheet.wasm
+    wasm-opt -Oz "${WASM_OPT_FLAGS[@]:1}" www/pkg/sheet/$family/enrol_sheet_bg.wasm \
+      -o www/pkg/sheet/$family/enrol_sheet_bg.wasm
+  done
 fi
 
 # The editable table: plain, it runs in every browser.

@@ -7,24 +7,34 @@ import { wasmUrl } from '/validator-wasm.js';
 
 const validator = initValidator({ module_or_path: wasmUrl });
 const HEAD = 256 * 1024; // the first records are enough to find the header and sample its columns
-let sheetModule = null;
+const sheetModules = {}; // by family, each loaded once
 let book = null; // the open workbook
 let source = null; // what the mapping applies to: { file } for a text file, { csv } for a sheet read
 
-/** xlsx and ods are zip files, xls an OLE compound file. */
-function isSpreadsheet(head) {
-  const zip = head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
-  const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b);
-  return zip || ole;
+/**
+ * The reader's modules to try for a file's first bytes, in order: `xls` for an OLE compound file (.xls); for a
+ * zip, `ods` first when its first entry is `mimetype` (as OpenDocument puts it), else `xlsx` (.xlsx and .xlsb),
+ * and the other after it (a zip written otherwise); none for anything else. The reader is built once for each
+ * family (crates/sheet's features), so a workbook fetches only the code of its own format.
+ */
+function sheetFamilies(head) {
+  if ([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => head[i] === b)) return ['xls'];
+  if (![0x50, 0x4b, 3, 4].every((b, i) => head[i] === b)) return [];
+  // The local file header: the name's length at byte 26 (little-endian), the name from byte 30.
+  const odf = head[26] === 8 && head[27] === 0 && new TextDecoder().decode(head.subarray(30, 38)) === 'mimetype';
+  return odf ? ['ods', 'xlsx'] : ['xlsx', 'ods'];
 }
 
-async function loadSheetModule() {
-  if (!sheetModule) {
-    const m = await import('/pkg/sheet/enrol_sheet.js');
-    await m.default({ module_or_path: '/pkg/sheet/enrol_sheet_bg.wasm' });
-    sheetModule = m;
-  }
-  return sheetModule;
+function loadSheetModule(family) {
+  sheetModules[family] ??= (async () => {
+    const m = await import(`/pkg/sheet/${family}/enrol_sheet.js`);
+    await m.default({ module_or_path: `/pkg/sheet/${family}/enrol_sheet_bg.wasm` });
+    return m;
+  })().catch((e) => {
+    delete sheetModules[family]; // a failed fetch is tried again with the next file
+    throw e;
+  });
+  return sheetModules[family];
 }
 
 function proposal(bytes, today, known, extra) {
@@ -39,13 +49,23 @@ async function open({ file, today, known }) {
   await validator;
   book?.free();
   book = null;
-  const head = new Uint8Array(await file.slice(0, 8).arrayBuffer());
-  if (!isSpreadsheet(head)) {
+  const families = sheetFamilies(new Uint8Array(await file.slice(0, 38).arrayBuffer()));
+  if (!families.length) {
     source = { file };
     return proposal(new Uint8Array(await file.slice(0, HEAD).arrayBuffer()), today, known, { kind: 'text' });
   }
-  const m = await loadSheetModule();
-  book = new m.Book(new Uint8Array(await file.arrayBuffer()));
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let first = null; // the complaint of the module the first bytes named
+  for (const family of families) {
+    const m = await loadSheetModule(family);
+    try {
+      book = new m.Book(bytes);
+      break;
+    } catch (e) {
+      first ??= e;
+    }
+  }
+  if (!book) throw first;
   return { type: 'sheets', sheets: JSON.parse(book.sheetsJson()), proposed: book.proposeSheet(...today) };
 }
 

@@ -48,7 +48,8 @@ test('a workbook: the sheet and the mapping are proposed, cells are named by the
   assert.match((await tableRows(page))[0][4], /not a CSV file/);
 
   await chooseSheet(page, 'office_staff_list.xlsx');
-  assert.ok(wasm.includes('/pkg/sheet/enrol_sheet_bg.wasm'), `the reader is loaded for a workbook: ${wasm}`);
+  assert.equal(wasm.at(-1), '/pkg/sheet/xlsx/enrol_sheet_bg.wasm', `the .xlsx reader is loaded for an xlsx: ${wasm}`);
+  assert.ok(!wasm.some((p) => p.includes('/sheet/xls/')), `and the .xls reader is not: ${wasm}`);
   const options = await page.locator('#sheet-select option').evaluateAll((os) => os.map((o) => [o.textContent, o.selected]));
   assert.deepEqual(options, [['Notes (1 rows)', false], ['Old (2 rows, hidden)', false], ['Staff (6 rows)', true]]);
   assert.deepEqual(await mapping(page), [
@@ -128,4 +129,43 @@ test('two headings on the phone: one is left out, and the sheet is uploaded as t
   await page.locator('#mapping-problems', { hasText: 'Every needed column is there.' }).waitFor();
   assert.ok(await page.locator('#mapping-apply').isEnabled());
   await checkState(page, 'sheet-remembered-mapping');
+});
+
+// The same staff list saved by LibreOffice as .xls and as .ods (scripts/fixtures/office-formats.sh): each is read
+// by the module of its family (an OLE file by www/pkg/sheet/xls/, an OpenDocument zip by www/pkg/sheet/ods/, each
+// fetched only for its own), and reaches the .xlsx's sheet, mapping and problems. calamine fills merged cells for xlsx
+// only, so the second "Posting" column has no heading here; an .xls formula's cached text reads as 0; an .ods
+// `#N/A` is LibreOffice's formula =NA(), so it is a formula's note (the phone is still refused).
+test('an .xls and an .ods: each read by its own module, to the same mapping and problems as the .xlsx', async (t) => {
+  const { page } = await openAdmin(t);
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().includes('/pkg/sheet/')) wasm.push(new URL(r.url()).pathname); });
+  const cases = [
+    ['office_staff_list.xls', '/pkg/sheet/xls/enrol_sheet_bg.wasm', '0', /This cell shows a spreadsheet error/],
+    ['office_staff_list.ods', '/pkg/sheet/ods/enrol_sheet_bg.wasm', 'TEACHER', /This cell is a formula/],
+  ];
+  for (const [fixture, module, designation, na] of cases) {
+    await chooseSheet(page, fixture);
+    assert.equal(wasm.filter((p) => p.endsWith('.wasm')).at(-1), module, `${fixture}: ${wasm}`);
+    const options = await page.locator('#sheet-select option').evaluateAll((os) => os.map((o) => [o.textContent, o.selected]));
+    assert.deepEqual(options, [['Notes (1 rows)', false], ['Old (2 rows, hidden)', false], ['Staff (6 rows)', true]], fixture);
+    assert.deepEqual(await mapping(page), [
+      ['Name of Employee', 'firstName'], ['उपनाम', 'lastName'], ['Mobile No.', 'phone'], ['DOB (dd/mm/yyyy)', 'DOB'],
+      ['Gender', 'gender'], ['Designation', 'position'], ['Posting', ''], ['(no heading, column H)', ''],
+    ], fixture);
+    const notes = await page.locator('#sheet-notes li').allTextContents();
+    assert.equal(notes.length, 2, notes.join('\n'));
+    assert.ok(notes[0].startsWith(`Staff, row 6, column F ‘Designation’: ${designation} — This cell is a formula`), notes[0]);
+    assert.ok(notes[1].startsWith('Staff, row 7, column C ‘Mobile No.’: #N/A — '), notes[1]);
+    assert.match(notes[1], na);
+    assert.equal(await page.locator('#mapping-problems').textContent(), 'Every needed column is there.');
+    await page.click('#mapping-apply');
+    const csv = fixture.replace(/\.\w+$/, '.csv');
+    await waitChecked(page, csv);
+    assert.equal(await page.locator('[data-testid=errors]').textContent(), '2', fixture);
+    const issues = (await tableRows(page)).map((r) => r.slice(0, 3));
+    assert.deepEqual(issues, [['3', '4', 'Staff, row 6, column C ‘Mobile No.’'], ['4', '5', 'Staff, row 7, column C ‘Mobile No.’']],
+      `${fixture}: the short phone and the #N/A, named where they are in the sheet`);
+  }
+  assert.deepEqual(wasm.filter((p) => p.endsWith('.wasm')), cases.map((c) => c[1]), 'each module fetched once, only for its own file');
 });

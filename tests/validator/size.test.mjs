@@ -15,13 +15,30 @@ for (const build of [['enrol_validator_bg.wasm'], ['plain', 'enrol_validator_bg.
   });
 }
 
-// The spreadsheet reader (crates/sheet: calamine, zip, quick-xml, the code pages of .xls) is fetched only when
-// a workbook is chosen. The issue's goal is 300 KB gzipped; measured 401 KB (calamine alone, minimal wrapper,
-// 367 KB per TOOLCHAIN.md). This bound keeps it from growing while that is worked on.
-test('www/pkg/sheet/enrol_sheet_bg.wasm stays under 410 KB gzipped', () => {
-  const gz = gzipSync(readFileSync(join(ROOT, 'www', 'pkg', 'sheet', 'enrol_sheet_bg.wasm')), { level: 9 }).length;
-  assert.ok(gz <= 410_000, `${gz} bytes gzipped`);
-});
+// The spreadsheet reader (crates/sheet: calamine) is fetched only when a workbook is chosen, and only the module of
+// its family (www/sheet-worker.js by the file's first bytes; scripts/build.sh builds each with crates/sheet's
+// features). The goal is 300 KB gzipped each (issue 16); measured here (zlib level 9; gzip -9 is about 0.5% less,
+// BENCHMARKS.md): .xls 207.7 KB, .ods 195.5 KB, .xlsx/.xlsb 360.2 KB. calamine's .xlsx and .xlsb readers both look for a password-protected OLE
+// file first, whose directory names go through encoding_rs's generic decoder: every decoder and its CJK tables
+// (about 125 KB gzipped) are linked, and calamine 0.38 has no switch for it. That module's bound is its size
+// and a little, to keep it from growing; the 300 KB goal stays a todo below until it is met.
+const sheetModules = [['xls', 300_000], ['ods', 300_000], ['xlsx', 365_000]];
+function sheetGz(family) {
+  return gzipSync(readFileSync(join(ROOT, 'www', 'pkg', 'sheet', family, 'enrol_sheet_bg.wasm')), { level: 9 }).length;
+}
+for (const [family, limit] of sheetModules) {
+  test(`www/pkg/sheet/${family}/enrol_sheet_bg.wasm stays under ${limit / 1000} KB gzipped`, () => {
+    const gz = sheetGz(family);
+    assert.ok(gz <= limit, `${gz} bytes gzipped`);
+  });
+}
+for (const [family] of sheetModules.filter(([, limit]) => limit > 300_000)) {
+  test(`www/pkg/sheet/${family}/enrol_sheet_bg.wasm is under 300 KB gzipped (issue 16's goal)`,
+    { todo: 'calamine 0.38 links every encoding_rs decoder into its .xlsx/.xlsb readers' }, () => {
+      const gz = sheetGz(family);
+      assert.ok(gz <= 300_000, `${gz} bytes gzipped`);
+    });
+}
 
 // The editable table (enrol-validator with its `grid` feature) is fetched only for a file with problems: 102 KB
 // gzipped when it was made. This bound keeps it from growing unnoticed.

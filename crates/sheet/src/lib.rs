@@ -12,12 +12,18 @@
 //!
 //! Hidden sheets are listed as hidden and never proposed; calamine does not expose hidden rows, so they are
 //! read like any other row.
+//!
+//! The formats are features, all on for the Worker and the CLI: `xls` (an OLE compound file and its code pages)
+//! and `zipped`, which is `xlsx`, `xlsb` and `ods` (zip and XML). calamine links only the readers that are
+//! called, so the page builds a module for each family (.xls; .xlsx and .xlsb; .ods) and fetches the one the
+//! file's first bytes name (www/sheet-worker.js); a format not built in is a `SheetError::Unsupported` naming the
+//! formats the build reads, never a panic.
 
 pub mod prepare;
 
 use std::io::Cursor;
 
-use calamine::{Data, Dimensions, Range, Reader, SheetVisible, Sheets, open_workbook_auto_from_rs};
+use calamine::{Data, Dimensions, Range, Reader, SheetVisible};
 use enrol_core::mapping::{Proposal, propose_records};
 use enrol_core::text::write_cell;
 use enrol_core::{Date, Locale};
@@ -105,7 +111,8 @@ pub enum SheetError {
     /// Past `Limits`: a zip that unpacks to more than it may, or a sheet that spans more cells.
     #[error("{0}")]
     TooLarge(String),
-    /// A workbook `open_bounded` does not read (.xls, .ods, a protected workbook).
+    /// A workbook `check_xlsx` does not read (.xls, .ods, a protected workbook), or a format this build leaves
+    /// out (its features).
     #[error("{0}")]
     Unsupported(String),
 }
@@ -131,6 +138,7 @@ pub fn is_ole(bytes: &[u8]) -> bool {
 /// Checks an `.xlsx` against `limits` before anything of it is held: the sizes its zip declares (its reader
 /// stops at them, so they cannot lie), then each sheet's cells, streamed one at a time, for the rectangle
 /// they span. Anything but an xlsx is `Unsupported`.
+#[cfg(feature = "xlsx")]
 pub fn check_xlsx(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     if is_ole(bytes) {
         return Err(SheetError::Unsupported(
@@ -181,21 +189,139 @@ pub fn check_xlsx(bytes: &[u8], limits: Limits) -> Result<(), SheetError> {
     Ok(())
 }
 
+/// Without `xlsx` (the page's xls module): what `check_xlsx` says of every file there.
+#[cfg(not(feature = "xlsx"))]
+pub fn check_xlsx(_bytes: &[u8], _limits: Limits) -> Result<(), SheetError> {
+    Err(format_left_out(""))
+}
+
+/// What a build without every format says of a file it cannot open: which formats it reads (the page fetches the
+/// module of a file's family; another family's file, or a damaged one, ends here).
+#[cfg(not(all(feature = "xls", feature = "xlsx", feature = "xlsb", feature = "ods")))]
+fn format_left_out(why: &str) -> SheetError {
+    let formats = [
+        ("xls", cfg!(feature = "xls")),
+        ("xlsx", cfg!(feature = "xlsx")),
+        ("xlsb", cfg!(feature = "xlsb")),
+        ("ods", cfg!(feature = "ods")),
+    ];
+    let built_in = formats.into_iter().filter_map(|(name, on)| on.then_some(name)).collect::<Vec<_>>().join(", ");
+    SheetError::Unsupported(format!("not a workbook this build of the reader reads ({built_in}){why}"))
+}
+
+#[cfg(not(any(feature = "xls", feature = "xlsx", feature = "xlsb", feature = "ods")))]
+compile_error!("enrol-sheet reads no format: enable `xls`, `zipped` (`xlsx`, `xlsb`, `ods`) or both");
+
+type Bytes = Cursor<Vec<u8>>;
+
+/// The workbook, in the reader of its format. calamine's own `Sheets` names every reader in each of its methods,
+/// which would link all four into a module built for one family; this holds only the ones built in.
+enum Book {
+    #[cfg(feature = "xls")]
+    Xls(calamine::Xls<Bytes>),
+    #[cfg(feature = "xlsx")]
+    Xlsx(calamine::Xlsx<Bytes>),
+    #[cfg(feature = "xlsb")]
+    Xlsb(calamine::Xlsb<Bytes>),
+    #[cfg(feature = "ods")]
+    Ods(calamine::Ods<Bytes>),
+}
+
+/// `$body` with `$b` bound to the reader of whichever format `$book` is (each has its own error type, so
+/// `$body` turns it into text).
+macro_rules! with_reader {
+    ($book:expr, $b:ident => $body:expr) => {
+        match $book {
+            #[cfg(feature = "xls")]
+            Book::Xls($b) => $body,
+            #[cfg(feature = "xlsx")]
+            Book::Xlsx($b) => $body,
+            #[cfg(feature = "xlsb")]
+            Book::Xlsb($b) => $body,
+            #[cfg(feature = "ods")]
+            Book::Ods($b) => $body,
+        }
+    };
+}
+
+impl Book {
+    /// By the first bytes: an OLE compound file is an .xls; a zip an .xlsx, else an .xlsb, else an .ods (each
+    /// reader checks for its own parts).
+    fn open(bytes: Vec<u8>) -> Result<Self, SheetError> {
+        let open = |e: &dyn std::fmt::Display| SheetError::Open(e.to_string());
+        if is_ole(&bytes) {
+            #[cfg(feature = "xls")]
+            return calamine::Xls::new(Cursor::new(bytes)).map(Book::Xls).map_err(|e| open(&e));
+            #[cfg(not(feature = "xls"))]
+            return Err(format_left_out(""));
+        }
+        if is_zip(&bytes) {
+            // Each reader built in checks for its own parts; the first one's complaint is the one said.
+            #[cfg_attr(not(any(feature = "xlsx", feature = "xlsb", feature = "ods")), allow(unused_mut))]
+            let mut first: Option<String> = None;
+            #[cfg(feature = "xlsx")]
+            match calamine::Xlsx::new(Cursor::new(bytes.clone())) {
+                Ok(b) => return Ok(Book::Xlsx(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
+            }
+            #[cfg(feature = "xlsb")]
+            match calamine::Xlsb::new(Cursor::new(bytes.clone())) {
+                Ok(b) => return Ok(Book::Xlsb(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
+            }
+            #[cfg(feature = "ods")]
+            match calamine::Ods::new(Cursor::new(bytes)) {
+                Ok(b) => return Ok(Book::Ods(b)),
+                Err(e) => first = first.or(Some(e.to_string())),
+            }
+            let why = first.unwrap_or_default();
+            #[cfg(not(all(feature = "xlsx", feature = "xlsb", feature = "ods")))]
+            return Err(format_left_out(&format!(": {why}")));
+            #[cfg(all(feature = "xlsx", feature = "xlsb", feature = "ods"))]
+            return Err(open(&why));
+        }
+        Err(open(&"no zip or OLE signature"))
+    }
+
+    fn sheets(&self) -> Vec<(String, bool)> {
+        let meta = with_reader!(self, b => b.sheets_metadata());
+        meta.iter().map(|s| (s.name.clone(), s.visible != SheetVisible::Visible)).collect()
+    }
+
+    fn range(&mut self, name: &str) -> Result<Range<Data>, String> {
+        with_reader!(self, b => b.worksheet_range(name).map_err(|e| e.to_string()))
+    }
+
+    fn formulas(&mut self, name: &str) -> Option<Range<String>> {
+        with_reader!(self, b => b.worksheet_formula(name).ok())
+    }
+
+    /// Merged regions: xlsx only (calamine reads them for no other format).
+    #[cfg_attr(not(feature = "xlsx"), allow(unused_variables))]
+    fn merged(&mut self, name: &str) -> Vec<Dimensions> {
+        match self {
+            #[cfg(feature = "xlsx")]
+            Book::Xlsx(x) => x.merge_cells_by_sheet_name(name).unwrap_or_default(),
+            #[allow(unreachable_patterns)] // in a build of xlsx alone
+            _ => Vec::new(),
+        }
+    }
+}
+
 pub struct Workbook {
-    book: Sheets<Cursor<Vec<u8>>>,
+    book: Book,
     sheets: Vec<SheetInfo>,
     ranges: Vec<Option<Range<Data>>>,
 }
 
 impl Workbook {
     pub fn open(bytes: Vec<u8>) -> Result<Self, SheetError> {
-        let mut book = open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| SheetError::Open(e.to_string()))?;
-        let meta: Vec<(String, bool)> =
-            book.sheets_metadata().iter().map(|s| (s.name.clone(), s.visible != SheetVisible::Visible)).collect();
+        let mut book = Book::open(bytes)?;
+        let meta = book.sheets();
         let mut sheets = Vec::with_capacity(meta.len());
         let mut ranges = Vec::with_capacity(meta.len());
         for (name, hidden) in meta {
-            let range = book.worksheet_range(&name).ok();
+            let range = book.range(&name).ok();
             let rows = range.as_ref().map_or(0, |r| r.rows().filter(|row| row.iter().any(|c| !is_empty(c))).count());
             sheets.push(SheetInfo { name, rows, hidden });
             ranges.push(range);
@@ -246,14 +372,11 @@ impl Workbook {
         let name = self.sheets.get(index).ok_or(SheetError::NoSheet(index))?.name.clone();
         let range = match self.ranges.get_mut(index).and_then(Option::take) {
             Some(r) => r,
-            None => self.book.worksheet_range(&name).map_err(|e| SheetError::Read(e.to_string()))?,
+            None => self.book.range(&name).map_err(SheetError::Read)?,
         };
-        let formulas = self.book.worksheet_formula(&name).ok();
+        let formulas = self.book.formulas(&name);
         // Merged cells are filled in (xlsx only); a workbook whose merges cannot be read is still read.
-        let merged: Vec<Dimensions> = match &mut self.book {
-            Sheets::Xlsx(x) => x.merge_cells_by_sheet_name(&name).unwrap_or_default(),
-            _ => Vec::new(),
-        };
+        let merged = self.book.merged(&name);
         let text = sheet_text(&range, formulas.as_ref(), &merged);
         self.ranges[index] = Some(range);
         Ok(text)
