@@ -10,6 +10,9 @@
 // Excel holds them. Runs alternate enrol and SheetJS, RUNS of each (3 by default); prints the medians and ratio
 // and writes target/bench/sheet.md.
 //
+// BEFORE=DIR (a folder holding another build's enrol_sheet.js and enrol_sheet_bg.wasm) measures that reader too,
+// in the same runs: a change to the reader side by side with what it replaces.
+//
 //   node bench/sheet.mjs [target/bench] [runs]
 import { createServer } from 'node:http';
 import { spawnSync } from 'node:child_process';
@@ -22,6 +25,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const OUT = resolve(process.argv[2] ?? join(ROOT, 'target/bench'));
 const RUNS = Number(process.argv[3] ?? 3);
 const ROWS = 100_000;
+const BEFORE = process.env.BEFORE ? resolve(process.env.BEFORE) : null;
 const SHEETJS = '0.18.5';
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
@@ -73,7 +77,8 @@ const FILES = {
 const server = createServer((req, res) => {
   const path = new URL(req.url, 'http://x').pathname;
   if (path === '/') return res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>sheet</title><script src="/xlsx.full.min.js"></script>');
-  const file = FILES[path] ?? (/^\/pkg\/(sheet\/)?[\w.-]+$/.test(path) ? join(ROOT, 'www', path) : null);
+  const before = BEFORE && /^\/before\/enrol_sheet(_bg\.wasm|\.js)$/.test(path) ? join(BEFORE, path.slice(8)) : null;
+  const file = FILES[path] ?? before ?? (/^\/pkg\/(sheet\/\w+\/)?[\w.-]+$/.test(path) ? join(ROOT, 'www', path) : null);
   if (!file || !existsSync(file)) return res.writeHead(404).end();
   res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
 });
@@ -84,16 +89,20 @@ const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', arg
 try {
   const page = await browser.newPage();
   await page.goto(url);
-  await page.evaluate(async () => {
+  await page.evaluate(async (before) => {
     window.bytes = new Uint8Array(await (await fetch('/file.xlsx')).arrayBuffer());
-    window.sheet = await import('/pkg/sheet/enrol_sheet.js');
-    await window.sheet.default({ module_or_path: '/pkg/sheet/enrol_sheet_bg.wasm' });
+    window.sheet = await import('/pkg/sheet/xlsx/enrol_sheet.js');
+    await window.sheet.default({ module_or_path: '/pkg/sheet/xlsx/enrol_sheet_bg.wasm' });
+    if (before) {
+      window.sheetBefore = await import('/before/enrol_sheet.js');
+      await window.sheetBefore.default({ module_or_path: '/before/enrol_sheet_bg.wasm' });
+    }
     window.validator = await import('/pkg/enrol_validator.js');
     await window.validator.default({ module_or_path: '/pkg/enrol_validator_bg.wasm' });
-  });
-  const enrol = () => page.evaluate(() => {
+  }, Boolean(BEFORE));
+  const enrol = (reader = 'sheet') => page.evaluate((reader) => {
     const t0 = performance.now();
-    const book = new window.sheet.Book(window.bytes);
+    const book = new window[reader].Book(window.bytes);
     const index = book.proposeSheet(2026, 12, 4);
     const read = book.read(Math.max(index, 0), 'en_IN');
     const csv = read.csv();
@@ -105,7 +114,7 @@ try {
     read.free();
     book.free();
     return { ms: t2 - t0, readMs: t1 - t0, rows: summary.rows, errors: summary.errors };
-  });
+  }, reader);
   const sheetjs = () => page.evaluate(() => {
     const t0 = performance.now();
     const wb = window.XLSX.read(window.bytes, { type: 'array', dense: true });
@@ -114,10 +123,13 @@ try {
   });
   const a = [];
   const b = [];
+  const c = [];
   for (let i = 0; i < RUNS; i++) {
     a.push(await enrol());
     b.push(await sheetjs());
-    console.log(`run ${i + 1}: enrol ${a[i].ms.toFixed(0)} ms (reading ${a[i].readMs.toFixed(0)}), SheetJS ${b[i].ms.toFixed(0)} ms`);
+    if (BEFORE) c.push(await enrol('sheetBefore'));
+    console.log(`run ${i + 1}: enrol ${a[i].ms.toFixed(0)} ms (reading ${a[i].readMs.toFixed(0)}), SheetJS ${b[i].ms.toFixed(0)} ms`
+      + (BEFORE ? `, the reader before ${c[i].ms.toFixed(0)} ms` : ''));
   }
   if (a[0].rows !== ROWS || b[0].rows !== ROWS) throw new Error(`rows read: enrol ${a[0].rows}, SheetJS ${b[0].rows}`);
   const e = median(a.map((x) => x.ms));
@@ -129,7 +141,7 @@ try {
 |---|---|---|
 | enrol: read the sheet to CSV, then validate it all (${a[0].errors} errors found) | ${e.toFixed(0)} | ${a.map((x) => x.ms.toFixed(0)).join(', ')} (reading: ${a.map((x) => x.readMs.toFixed(0)).join(', ')}) |
 | SheetJS ${SHEETJS}: read to rows, parse only | ${s.toFixed(0)} | ${b.map((x) => x.ms.toFixed(0)).join(', ')} |
-
+${BEFORE ? `| enrol with the reader of ${BEFORE.replace(ROOT + '/', '')} | ${median(c.map((x) => x.ms)).toFixed(0)} | ${c.map((x) => x.ms.toFixed(0)).join(', ')} |\n` : ''}
 enrol is **${(s / e).toFixed(2)}×** as fast as SheetJS's bare read (goal: ≥ 2×).
 `;
   writeFileSync(join(OUT, 'sheet.md'), md);

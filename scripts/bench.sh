@@ -39,3 +39,5 @@ say "measuring how many people one D1 database holds (100,000 people, about 10 m
 node bench/storage.mjs "$OUT"
 say "measuring the day after at scale (100,000 people: People searches, the funnel, a bulk re-send)"
 node bench/people.mjs "$OUT"
+say "measuring the spreadsheet reader (a 100,000-row .xlsx, beside SheetJS's read)"
+node bench/sheet.mjs "$OUT"

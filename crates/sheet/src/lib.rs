@@ -311,7 +311,11 @@ impl Book {
 pub struct Workbook {
     book: Book,
     sheets: Vec<SheetInfo>,
+    /// Each sheet's cells as read when the workbook was opened, until its text is made from them.
     ranges: Vec<Option<Range<Data>>>,
+    /// Each sheet's text, once made: proposing a sheet and reading it use the same (each making is a pass over
+    /// the sheet's XML for its formulas and one for its merged cells: 100,000 rows took twice as long).
+    texts: Vec<Option<SheetText>>,
 }
 
 impl Workbook {
@@ -326,7 +330,8 @@ impl Workbook {
             sheets.push(SheetInfo { name, rows, hidden });
             ranges.push(range);
         }
-        Ok(Self { book, sheets, ranges })
+        let texts = vec![None; sheets.len()];
+        Ok(Self { book, sheets, ranges, texts })
     }
 
     pub fn sheets(&self) -> &[SheetInfo] {
@@ -351,7 +356,7 @@ impl Workbook {
     }
 
     fn read_head(&mut self, index: usize) -> Result<Vec<(u64, Vec<String>)>, SheetError> {
-        let t = self.read(index)?;
+        let t = self.text(index)?;
         let mut out = Vec::new();
         let mut reader = enrol_core::text::TextReader::new();
         let mut k = 0;
@@ -369,17 +374,26 @@ impl Workbook {
 
     /// The sheet `index` as CSV, with its row numbers and notes.
     pub fn read(&mut self, index: usize) -> Result<SheetText, SheetError> {
+        self.text(index).cloned()
+    }
+
+    /// The sheet `index`'s text, made once.
+    fn text(&mut self, index: usize) -> Result<&SheetText, SheetError> {
         let name = self.sheets.get(index).ok_or(SheetError::NoSheet(index))?.name.clone();
-        let range = match self.ranges.get_mut(index).and_then(Option::take) {
-            Some(r) => r,
-            None => self.book.range(&name).map_err(SheetError::Read)?,
+        let text = match self.texts[index].take() {
+            Some(text) => text,
+            None => {
+                let range = match self.ranges[index].take() {
+                    Some(r) => r,
+                    None => self.book.range(&name).map_err(SheetError::Read)?,
+                };
+                let formulas = self.book.formulas(&name);
+                // Merged cells are filled in (xlsx only); a workbook whose merges cannot be read is still read.
+                let merged = self.book.merged(&name);
+                sheet_text(&range, formulas.as_ref(), &merged)
+            }
         };
-        let formulas = self.book.formulas(&name);
-        // Merged cells are filled in (xlsx only); a workbook whose merges cannot be read is still read.
-        let merged = self.book.merged(&name);
-        let text = sheet_text(&range, formulas.as_ref(), &merged);
-        self.ranges[index] = Some(range);
-        Ok(text)
+        Ok(self.texts[index].insert(text))
     }
 }
 
