@@ -155,6 +155,9 @@ pub async fn upload(
     }
     let clashes = store::clashes(db, &tenant, user_type, &people).await?;
     if !clashes.is_empty() {
+        if let Some(done) = committed_twin(db, &record).await? {
+            return status::answer(db, &caller, &done, &req).await;
+        }
         record.add_clashes(clashes);
         store::record_failed(db, &record).await?;
         return status::answer(db, &caller, &record.process_id, &req).await;
@@ -164,12 +167,15 @@ pub async fn upload(
             crate::sms::enqueue_after_commit(env, ctx, outbox_ids);
             status::answer(db, &caller, &record.process_id, &req).await
         }
-        store::Created::SameKey => match store::by_key(db, &tenant, &record.idempotency_key).await? {
+        store::Created::SameKey => match committed_twin(db, &record).await? {
             // The same upload sent twice at once: the other one committed it.
-            Some(done) if done.sha256 == record.sha256 => status::answer(db, &caller, &done.process_id, &req).await,
-            _ => Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file")),
+            Some(done) => status::answer(db, &caller, &done, &req).await,
+            None => Err(ApiError::new(409, "IdempotencyKeyReused", "This Idempotency-Key was used for another file")),
         },
         store::Created::Clash => {
+            if let Some(done) = committed_twin(db, &record).await? {
+                return status::answer(db, &caller, &done, &req).await;
+            }
             // Another upload took one of these people's keys between the check and the batch: name them.
             let clashes = store::clashes(db, &tenant, user_type, &people).await?;
             record.add_clashes(clashes);
@@ -177,6 +183,13 @@ pub async fn upload(
             status::answer(db, &caller, &record.process_id, &req).await
         }
     }
+}
+
+/// The same upload sent twice at once (the same key, the same bytes): once the other one has committed, its people
+/// clash with this one's, and the answer is the other's upload, not a FAILED one. Its process id, if so.
+async fn committed_twin(db: &Db, record: &store::Record) -> Result<Option<String>, ApiError> {
+    let done = store::by_key(db, &record.tenant_id, &record.idempotency_key).await?;
+    Ok(done.filter(|d| d.sha256 == record.sha256).map(|d| d.process_id))
 }
 
 /// `POST /__bench/upload-batch?tenantId=…` (`ENROL_BENCH=1` only, never deployed): the bare batch of an

@@ -128,25 +128,27 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
     let issues = stored_issues(u.issues.as_deref().unwrap_or("[]"));
     let failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
         .map_err(|e| ApiError::internal(format!("issues JSON: {e}")))?;
-    // Each row's number in the administrator's own file, when the upload said them (`fileRows`).
-    let numbers = super::body::file_rows(u.file_rows.clone()).ok().flatten().map(|r| r.numbers).unwrap_or_default();
-    let file_row = |row: Option<i64>| -> Value {
-        row.and_then(|r| usize::try_from(r - 1).ok()).and_then(|i| numbers.get(i)).map_or(Value::Null, |&n| json!(n))
-    };
     let mut body = u.summary();
-    body["successResult"] = made
+    let mut success: Vec<Value> = made
         .iter()
         .map(|m| {
-            json!({ "row": m.row, "fileRow": file_row(Some(m.row)), "uuid": m.uuid, "userName": m.user_name,
+            json!({ "row": m.row, "uuid": m.uuid, "userName": m.user_name,
                         "message": { "channel": m.channel, "state": m.state, "error": m.error } })
         })
         .collect();
     let mut failures = failures;
-    if let Value::Array(items) = &mut failures {
-        for item in items {
+    // Each row's number in the administrator's own file, when the upload said them (`fileRows`); otherwise the
+    // rows are as enrol validate names them, and the answer is theirs exactly.
+    if let Some(rows) = super::body::file_rows(u.file_rows.clone()).ok().flatten() {
+        let file_row = |row: Option<i64>| -> Value {
+            let i = row.and_then(|r| usize::try_from(r - 1).ok());
+            i.and_then(|i| rows.numbers.get(i)).map_or(Value::Null, |&n| json!(n))
+        };
+        for item in success.iter_mut().chain(failures.as_array_mut().into_iter().flatten()) {
             item["fileRow"] = file_row(item["row"].as_i64());
         }
     }
+    body["successResult"] = Value::Array(success);
     body["failureResult"] = failures;
     body["sms"] = json!({
         "queued": n(&["pending", "sending"]), "sent": n(&["sent"]), "delivered": n(&["delivered"]), "failed": n(&["failed"]),
