@@ -11,7 +11,7 @@
 
 use crate::auth::{self, Caller};
 use crate::config::{iso8601, now_secs, var};
-use crate::db::{Db, int, opt_text, text};
+use crate::db::{Db, in_subtree, int, opt_text, text};
 use crate::error::ApiError;
 use crate::http::{self, query, query_number};
 use crate::users::model::valid_tenant_id;
@@ -264,15 +264,19 @@ pub async fn list(req: Request, db: &Db) -> Result<Response, ApiError> {
     let limit = query_number(&req, "limit", MAX_PAGE, 1..=if csv { MAX_CSV } else { MAX_PAGE })?;
     let rows: Vec<EntryRow> = db
         .all(
-            "SELECT id, at, actor_uuid, actor_name, tenant_id, subject_uuid, action, outcome, client, detail
-             FROM audit_log
-             WHERE (tenant_id = ?1 OR (tenant_id > ?1 || '.' AND tenant_id < ?1 || '/'))
-               AND id < ?2 AND at >= ?3 AND at <= ?4
-               AND (?5 IS NULL OR actor_uuid = ?5 OR actor_name = ?5) AND (?6 IS NULL OR action = ?6)
-               AND (?7 IS NULL OR subject_uuid = ?7 OR subject_uuid IN (
-                      SELECT uuid FROM users WHERE user_name = ?7
-                        AND (tenant_id = ?1 OR (tenant_id > ?1 || '.' AND tenant_id < ?1 || '/'))))
-             ORDER BY id DESC LIMIT ?8",
+            concat!(
+                "SELECT id, at, actor_uuid, actor_name, tenant_id, subject_uuid, action, outcome, client, detail
+                 FROM audit_log
+                 WHERE ",
+                in_subtree!("tenant_id"),
+                " AND id < ?2 AND at >= ?3 AND at <= ?4
+                   AND (?5 IS NULL OR actor_uuid = ?5 OR actor_name = ?5) AND (?6 IS NULL OR action = ?6)
+                   AND (?7 IS NULL OR subject_uuid = ?7 OR subject_uuid IN (
+                          SELECT uuid FROM users WHERE user_name = ?7 AND ",
+                in_subtree!("tenant_id"),
+                "))
+                 ORDER BY id DESC LIMIT ?8"
+            ),
             &[
                 text(&tenant),
                 int(cursor),

@@ -39,6 +39,15 @@ where
     op().await
 }
 
+/// SQL text: `$column` holds the tenant ?1 or one below it (`pb.demo` reaches `pb.demo.ward1`, never
+/// `pb.demo2`), a range of the column's index: `concat!(in_subtree!("u.tenant_id"), " AND …")`.
+macro_rules! in_subtree {
+    ($column:literal) => {
+        concat!("(", $column, " = ?1 OR (", $column, " > ?1 || '.' AND ", $column, " < ?1 || '/'))")
+    };
+}
+pub(crate) use in_subtree;
+
 pub fn text(s: &str) -> JsValue {
     JsValue::from_str(s)
 }

@@ -14,7 +14,7 @@ use crate::audit::{self, Actor, Outcome};
 use crate::auth::{self, Caller};
 use crate::config::{Settings, iso8601, now_secs};
 use crate::credentials::Keys;
-use crate::db::{Db, int, opt_text, text};
+use crate::db::{Db, in_subtree, int, opt_text, text};
 use crate::error::ApiError;
 use crate::http::{self, query, query_number};
 use crate::reissue;
@@ -136,16 +136,30 @@ impl Selection {
     }
 }
 
+/// SQL: the process ids of the uploads a selection names (?5, by process id or file name), in the subtree.
+macro_rules! uploads_named {
+    () => {
+        concat!(
+            "SELECT p.process_id FROM uploads p WHERE ",
+            in_subtree!("p.tenant_id"),
+            " AND (p.process_id = ?5 OR p.file_name = ?5)"
+        )
+    };
+}
+
 /// The people a selection finds (`u`), with its bound values ?1 to ?8 ([`Selection::params`]); ?9 is the
 /// cursor (ids below it) and ?10 the most rows. The filter's own condition is `filter_clause`'s, so that each
 /// filter's query can walk an index of its own.
-const WHERE: &str = "(u.tenant_id = ?1 OR (u.tenant_id > ?1 || '.' AND u.tenant_id < ?1 || '/'))
+const WHERE: &str = concat!(
+    in_subtree!("u.tenant_id"),
+    "
   AND (?2 IS NULL OR u.user_name = ?2 COLLATE NOCASE OR u.email_id = ?2 COLLATE NOCASE OR u.mobile_number = ?4
        OR u.name LIKE ?3 ESCAPE '\\')
-  AND (?5 IS NULL OR u.upload_id IN (SELECT p.process_id FROM uploads p
-         WHERE (p.tenant_id = ?1 OR (p.tenant_id > ?1 || '.' AND p.tenant_id < ?1 || '/'))
-           AND (p.process_id = ?5 OR p.file_name = ?5)))
-  AND u.id < ?9";
+  AND (?5 IS NULL OR u.upload_id IN (",
+    uploads_named!(),
+    "))
+  AND u.id < ?9"
+);
 
 /// A filter's condition (one of `FILTERS`, checked by `Selection::params`): static SQL, its values bound as
 /// ?7 (created before) and ?8 (now). A rare state (locked, inactive, no own password) has a partial index of
@@ -198,25 +212,29 @@ macro_rules! person_columns {
     };
 }
 
+/// SQL: the people (`u`) of each tenant (`t`) of the subtree, each tenant's through its own indexes.
+macro_rules! subtree_users {
+    () => {
+        concat!("SELECT u.id FROM tenants t CROSS JOIN users u WHERE ", in_subtree!("t.id"), " AND u.tenant_id = t.id")
+    };
+}
+
 /// The people a search (?2, ?4) can find, from the indexes of each of the subtree's tenants (user name, mobile
 /// number, email, a name's first letters as a range of the name index): a few ids, never the whole tenant.
 /// [`WHERE`] still decides; these only need to hold every person it finds.
-const MATCHES: &str = "SELECT u.id FROM tenants t CROSS JOIN users u
-     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
-       AND u.type IN ('CITIZEN', 'EMPLOYEE', 'SYSTEM') AND u.user_name = ?2 COLLATE NOCASE
-  UNION SELECT u.id FROM tenants t CROSS JOIN users u
-     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id AND u.mobile_number = ?4
-  UNION SELECT u.id FROM tenants t CROSS JOIN users u
-     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
-       AND u.email_id = ?2 COLLATE NOCASE
-  UNION SELECT u.id FROM tenants t CROSS JOIN users u
-     WHERE (t.id = ?1 OR (t.id > ?1 || '.' AND t.id < ?1 || '/')) AND u.tenant_id = t.id
-       AND u.name COLLATE NOCASE >= ?2 AND u.name COLLATE NOCASE < ?2 || char(1114111)";
-
-/// The uploads a selection names (?5, by process id or file name), in the subtree.
-const UPLOADS: &str = "SELECT p.process_id FROM uploads p
-     WHERE (p.tenant_id = ?1 OR (p.tenant_id > ?1 || '.' AND p.tenant_id < ?1 || '/'))
-       AND (p.process_id = ?5 OR p.file_name = ?5)";
+const MATCHES: &str = concat!(
+    subtree_users!(),
+    " AND u.type IN ('CITIZEN', 'EMPLOYEE', 'SYSTEM') AND u.user_name = ?2 COLLATE NOCASE
+  UNION ",
+    subtree_users!(),
+    " AND u.mobile_number = ?4
+  UNION ",
+    subtree_users!(),
+    " AND u.email_id = ?2 COLLATE NOCASE
+  UNION ",
+    subtree_users!(),
+    " AND u.name COLLATE NOCASE >= ?2 AND u.name COLLATE NOCASE < ?2 || char(1114111)"
+);
 
 /// The list's query for a selection: a page of people, newest first. A search walks the people it matches, an
 /// upload's name the people of those uploads: their page's ids are chosen first (sorting only those), and the
@@ -227,7 +245,7 @@ fn page_sql(selection: &Selection) -> String {
     let from = if selection.searched() {
         format!("({MATCHES}) AS m CROSS JOIN users u ON u.id = m.id")
     } else if selection.uploaded() {
-        format!("({UPLOADS}) AS m CROSS JOIN users u ON u.upload_id = m.process_id")
+        format!("({}) AS m CROSS JOIN users u ON u.upload_id = m.process_id", uploads_named!())
     } else {
         return format!(
             "SELECT {} FROM users u WHERE {WHERE} AND {filter} ORDER BY u.id DESC LIMIT ?10",
@@ -864,8 +882,7 @@ pub async fn funnel(req: Request, db: &Db) -> Result<Response, ApiError> {
         logged_in: Option<i64>,
         own_password: Option<i64>,
     }
-    const TENANT_AND_UPLOAD: &str = "(u.tenant_id = ?1 OR (u.tenant_id > ?1 || '.' AND u.tenant_id < ?1 || '/'))
-        AND (?2 IS NULL OR u.upload_id = ?2)";
+    const TENANT_AND_UPLOAD: &str = concat!(in_subtree!("u.tenant_id"), " AND (?2 IS NULL OR u.upload_id = ?2)");
     let params = [text(&tenant), opt_text(process.as_deref())];
     let counts: Option<Counts> = db
         .first(
