@@ -769,8 +769,6 @@ impl Table {
         Ok(out)
     }
 
-    /// The table as CSV (UTF-8, CRLF, cells quoted when they must be): the header, then `rows`; with
-    /// `problems`, a last column of each row's problems in that language.
     /// The rows `to_csv` writes for `rows`, with their index, in order.
     fn written(&self, rows: Rows) -> impl Iterator<Item = (usize, &Row)> {
         self.rows.iter().enumerate().filter(move |(_, r)| {
@@ -789,6 +787,8 @@ impl Table {
         self.written(rows).map(|(i, _)| i as u64 + 1).collect()
     }
 
+    /// The table as CSV (UTF-8, CRLF, cells quoted when they must be): the header, then `rows`; with
+    /// `problems`, a last column of each row's problems in that language.
     pub fn to_csv(&self, rows: Rows, problems: Option<Locale>) -> String {
         let mut out = String::new();
         let mut line: Vec<std::borrow::Cow<'_, str>> = self.header.iter().map(|h| h.as_str().into()).collect();

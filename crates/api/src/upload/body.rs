@@ -1,7 +1,7 @@
 //! Reading an upload request: `multipart/form-data` with `file`, `tenantId` and optional `userType`,
-//! `leftOut`, `mapping`, `sheet`, `originalFileName`, `originalSha256` and `fileRows`, or a `text/csv` (or `.xlsx`) body
-//! with the same as query parameters (`?tenantId=…&userType=…&fileName=…`). The body's size is known before it is read (a
-//! Content-Length is required), so nothing over the limit is ever held in memory.
+//! `leftOut`, `mapping`, `sheet`, `originalFileName`, `originalSha256` and `fileRows`, or a `text/csv` (or
+//! `.xlsx`) body with the same as query parameters (`?tenantId=…&userType=…&fileName=…`). The body's size is
+//! known before it is read (a Content-Length is required), so nothing over the limit is ever held in memory.
 
 use crate::error::ApiError;
 use crate::http::query;
@@ -40,7 +40,7 @@ const MAX_FILE_ROW: u64 = 10_000_000;
 
 /// Reads `fileRows`; at most `MAX_FILE_ROW` numbers in all. Whether they are as many as the file's rows is
 /// checked once the file is read.
-pub fn file_rows(value: Option<String>) -> Result<Option<FileRows>, ApiError> {
+pub fn file_rows(value: Option<&str>) -> Result<Option<FileRows>, ApiError> {
     let Some(value) = value else { return Ok(None) };
     let invalid = || bad("InvalidField", "fileRows is the row numbers in the administrator's file, as ranges: 4-6,8");
     let text: String = value.chars().filter(|c| !c.is_whitespace()).collect();
@@ -165,7 +165,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
             text("originalFileName")?.or_else(|| query(req, "originalFileName")),
             text("originalSha256")?.or_else(|| query(req, "originalSha256")),
         )?;
-        let file_rows = file_rows(text("fileRows")?.or_else(|| query(req, "fileRows")))?;
+        let file_rows = file_rows(text("fileRows")?.or_else(|| query(req, "fileRows")).as_deref())?;
         let mut files = form.get_all("file").unwrap_or_default();
         if files.len() > 1 {
             return Err(bad("InvalidMultipart", "Send one file per upload"));
@@ -196,7 +196,7 @@ pub async fn read(req: &mut Request, max: usize) -> Result<UploadRequest, ApiErr
         let name = query(req, "fileName").unwrap_or_default();
         let left_out = left_out(query(req, "leftOut"))?;
         let original = original(query(req, "originalFileName"), query(req, "originalSha256"))?;
-        let file_rows = file_rows(query(req, "fileRows"))?;
+        let file_rows = file_rows(query(req, "fileRows").as_deref())?;
         Ok(UploadRequest {
             tenant_id: query(req, "tenantId").unwrap_or_default(),
             user_type: query(req, "userType").unwrap_or_default(),

@@ -126,7 +126,7 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
         .await?;
     let n = |states: &[&str]| counts.iter().filter(|c| states.contains(&c.state.as_str())).map(|c| c.n).sum::<i64>();
     let issues = stored_issues(u.issues.as_deref().unwrap_or("[]"));
-    let failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
+    let mut failures: Value = serde_json::from_str(&enrol_core::validate::issues_json(&issues, locale(req)))
         .map_err(|e| ApiError::internal(format!("issues JSON: {e}")))?;
     let mut body = u.summary();
     let mut success: Vec<Value> = made
@@ -136,10 +136,9 @@ async fn full(db: &Db, u: &UploadRow, req: &Request) -> Result<Response, ApiErro
                         "message": { "channel": m.channel, "state": m.state, "error": m.error } })
         })
         .collect();
-    let mut failures = failures;
     // Each row's number in the administrator's own file, when the upload said them (`fileRows`); otherwise the
     // rows are as enrol validate names them, and the answer is theirs exactly.
-    if let Some(rows) = super::body::file_rows(u.file_rows.clone()).ok().flatten() {
+    if let Some(rows) = super::body::file_rows(u.file_rows.as_deref()).ok().flatten() {
         let file_row = |row: Option<i64>| -> Value {
             let i = row.and_then(|r| usize::try_from(r - 1).ok());
             i.and_then(|i| rows.numbers.get(i)).map_or(Value::Null, |&n| json!(n))
