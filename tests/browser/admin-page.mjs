@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnApp, DATA, ARTIFACTS, ROOT } from '../helpers.mjs';
+import { seedWorld, PASSWORD, USERS } from '../api/support.mjs';
 import { launch } from './browser.mjs';
 
 export const WIDTHS = [1280, 360];
@@ -81,6 +82,41 @@ export async function signIn(page, userName, password, tenantId = 'pb.demo') {
   await page.click('#signin-button');
   await page.waitForFunction(() => !document.getElementById('session').hidden
     || document.querySelector('#signin-error.error')?.textContent, null, { timeout: 15_000 });
+}
+
+/** Waits until the page shows the rules of the chosen tenant (its upload configuration was read). */
+export async function waitRules(page) {
+  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+}
+
+/** A fresh app with pb.demo's GP_ADMIN, and /admin signed in as them, showing pb.demo's rules. */
+export async function signedInAdmin(t) {
+  const app = await spawnApp(t);
+  await seedWorld(t, app, ['gpDemo']);
+  const { page } = await openAdmin(t, app);
+  await signIn(page, USERS.gpDemo.userName, PASSWORD, USERS.gpDemo.tenantId);
+  await waitRules(page);
+  return { app, page };
+}
+
+/** Chooses a workbook (or a text file of the office's own headings) and waits for its mapping step. */
+export async function chooseSheet(page, fixture) {
+  await page.setInputFiles('#file', join(DATA, fixture));
+  await page.locator('#mapping').waitFor({ state: 'visible', timeout: 15_000 });
+}
+
+/** The heading and the chosen field of every row of the mapping table. */
+export async function mapping(page) {
+  return page.locator('#mapping-table tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [tr.cells[0].textContent, tr.querySelector('select').value]));
+}
+
+/** The number of errors the summary shows. */
+export const errors = (page) => page.locator('[data-testid=errors]').textContent();
+
+/** Waits until the summary shows `n` errors. */
+export async function waitErrors(page, n) {
+  await page.locator('[data-testid=errors]', { hasText: new RegExp(`^${n}$`) }).waitFor({ timeout: 10_000 });
 }
 
 /**

@@ -4,29 +4,17 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnApp } from '../helpers.mjs';
-import { seedWorld, rows, PASSWORD, USERS } from '../api/support.mjs';
-import { openAdmin, choose, signIn, checkState, downloadText } from './admin-page.mjs';
+import { rows } from '../api/support.mjs';
+import { choose, checkState, downloadText, signedInAdmin, errors, waitErrors } from './admin-page.mjs';
 
 const FILE = 'grid_three_problems.csv'; // rows 2 (0091…), 3 (9 digits) and 4 (12.10.1992)
 
 async function signedInWithFile(t) {
-  const app = await spawnApp(t);
-  await seedWorld(t, app, ['gpDemo']);
-  const { page } = await openAdmin(t, app);
-  await signIn(page, USERS.gpDemo.userName, PASSWORD, USERS.gpDemo.tenantId);
-  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+  const { app, page } = await signedInAdmin(t);
   await choose(page, FILE);
   await page.locator('#grid-box').waitFor({ state: 'visible', timeout: 15_000 });
   await page.locator('#grid-body [role=row]').first().waitFor();
   return { app, page };
-}
-
-const errors = (page) => page.locator('[data-testid=errors]').textContent();
-
-/** Waits until the summary shows `n` errors. */
-async function waitErrors(page, n) {
-  await page.locator('[data-testid=errors]', { hasText: new RegExp(`^${n}$`) }).waitFor({ timeout: 10_000 });
 }
 
 /** The focused element, described: its role, its row's number and its column's place. */

@@ -9,34 +9,19 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnApp, DATA } from '../helpers.mjs';
-import { seedWorld, rows, PASSWORD, USERS } from '../api/support.mjs';
-import { openAdmin, signIn, checkState, downloadText } from './admin-page.mjs';
+import { DATA } from '../helpers.mjs';
+import { rows } from '../api/support.mjs';
+import {
+  checkState, downloadText, signedInAdmin, waitRules, chooseSheet, mapping, waitErrors,
+} from './admin-page.mjs';
 
 const FILE = 'office_three_mistakes.xlsx'; // Staff: a title, headings on row 2, four people on rows 3 to 6
 
-async function chooseSheet(page) {
-  await page.setInputFiles('#file', join(DATA, FILE));
-  await page.locator('#mapping').waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-/** The heading and the chosen field of every row of the mapping table. */
-const mapping = (page) => page.locator('#mapping-table tbody tr').evaluateAll((trs) =>
-  trs.map((tr) => [tr.cells[0].textContent, tr.querySelector('select').value]));
-
-const errors = (page) => page.locator('[data-testid=errors]').textContent();
-const waitErrors = (page, n) =>
-  page.locator('[data-testid=errors]', { hasText: new RegExp(`^${n}$`) }).waitFor({ timeout: 10_000 });
-
 test('an .xlsx of the office\'s own: mapping confirmed, three mistakes fixed on the page, uploaded as corrected, the mapping remembered', async (t) => {
-  const app = await spawnApp(t);
-  await seedWorld(t, app, ['gpDemo']);
-  const { page } = await openAdmin(t, app);
-  await signIn(page, USERS.gpDemo.userName, PASSWORD, USERS.gpDemo.tenantId);
-  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+  const { app, page } = await signedInAdmin(t);
 
   // The mapping: five headings placed by their names, "Ward" by nobody until the administrator chooses.
-  await chooseSheet(page);
+  await chooseSheet(page, FILE);
   assert.deepEqual(await mapping(page), [
     ['Name of Employee', 'firstName'], ['Surname', 'lastName'], ['Mobile No.', 'phone'], ['DOB (dd/mm/yyyy)', 'DOB'],
     ['Gender', 'gender'], ['Ward', ''],
@@ -99,8 +84,8 @@ test('an .xlsx of the office\'s own: mapping confirmed, three mistakes fixed on 
 
   // The next workbook of this tenant: the mapping as confirmed, "Ward" placed as last time.
   await page.reload();
-  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
-  await chooseSheet(page);
+  await waitRules(page);
+  await chooseSheet(page, FILE);
   assert.deepEqual((await mapping(page))[5], ['Ward', 'location']);
   assert.match(await page.locator('#mapping-table tbody tr').nth(5).textContent(), /as last time/);
 });

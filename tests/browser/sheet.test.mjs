@@ -5,20 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { spawnApp, DATA } from '../helpers.mjs';
-import { seedWorld, rows, PASSWORD, USERS } from '../api/support.mjs';
-import { openAdmin, waitChecked, signIn, tableRows, checkState } from './admin-page.mjs';
-
-async function chooseSheet(page, fixture) {
-  await page.setInputFiles('#file', join(DATA, fixture));
-  await page.locator('#mapping').waitFor({ state: 'visible', timeout: 15_000 });
-}
-
-/** The heading and the chosen column of every row of the mapping table. */
-async function mapping(page) {
-  return page.locator('#mapping-table tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [tr.cells[0].textContent, tr.querySelector('select').value]));
-}
+import { DATA } from '../helpers.mjs';
+import { rows } from '../api/support.mjs';
+import {
+  openAdmin, waitChecked, tableRows, checkState, signedInAdmin, waitRules, chooseSheet, mapping,
+} from './admin-page.mjs';
 
 test('a workbook: the sheet and the mapping are proposed, cells are named by their place, Hindi too', async (t) => {
   const { page } = await openAdmin(t);
@@ -86,11 +77,7 @@ test('a workbook: the sheet and the mapping are proposed, cells are named by the
 });
 
 test('two headings on the phone: one is left out, and the sheet is uploaded as the CSV the page checked', async (t) => {
-  const app = await spawnApp(t);
-  await seedWorld(t, app, ['gpDemo']);
-  const { page } = await openAdmin(t, app);
-  await signIn(page, USERS.gpDemo.userName, PASSWORD, USERS.gpDemo.tenantId);
-  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+  const { app, page } = await signedInAdmin(t);
 
   await chooseSheet(page, 'office_two_phone_columns.xlsx');
   assert.ok(await page.locator('#sheet-choice').isHidden(), 'one sheet: nothing to choose');
@@ -120,7 +107,7 @@ test('two headings on the phone: one is left out, and the sheet is uploaded as t
 
   // The next file of this tenant gets the mapping confirmed: "Phone" is left out as last time, nothing to fix.
   await page.reload();
-  await page.locator('[data-testid=rules]', { hasText: /at most/ }).waitFor({ timeout: 15_000 });
+  await waitRules(page);
   await chooseSheet(page, 'office_two_phone_columns.xlsx');
   assert.deepEqual(await mapping(page), [
     ['Name of Employee', 'firstName'], ['Mobile No.', 'phone'], ['Phone', ''], ['Village', 'location'],
