@@ -17,15 +17,17 @@ grep -q "env.SMS_QUEUE (enrol-sms)" target/dry-run.log || { echo "the dry run sh
 
 # The lints and the Rust tests compile the workspace three more ways (about 4 minutes on 2 cores): they run beside
 # the end-to-end tests, at the lowest priority, so that the Worker and the browser under test come first and the
-# compiles take the time those leave. Their output is shown when both are done.
+# compiles take the time those leave. Their output is shown when both are done; if they hang, they fail at 40 minutes.
 say "cargo clippy and the Rust tests, beside the end-to-end tests (scripts/rust-checks.sh)"
-nice -n 19 scripts/rust-checks.sh >target/rust-checks.log 2>&1 &
+nice -n 19 timeout 2400 scripts/rust-checks.sh >target/rust-checks.log 2>&1 &
 checks=$!
 
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts
 e2e=0
-node --test --test-concurrency=2 --test-reporter=spec tests/ || e2e=$?
+# A test that hangs fails by name after 5 minutes (the longest takes about one), and a file whose tests are done
+# exits even if something of it is still open: a hang never holds CI until its own limit.
+node --test --test-concurrency=2 --test-timeout=300000 --test-force-exit --test-reporter=spec tests/ || e2e=$?
 rust=0
 wait "$checks" || rust=$?
 cat target/rust-checks.log >&2

@@ -1,17 +1,17 @@
-// The end-to-end harness: spawnApp() starts the built Worker under `wrangler dev` on a free port, with its
-// own fresh local D1 (migrations applied), and stops the whole process group when the test ends. Tests
-// never share a database, so they run in parallel and in any order. A test may lower the queue's settings
-// (`queues`), which `--var` cannot reach: that app runs from a copy of wrangler.toml of its own.
+// The end-to-end harness: spawnApp() starts the built Worker in workerd (Miniflare, configured by wrangler's own
+// reading of wrangler.toml) on a free port, with its own fresh local D1 (migrations applied), and stops it when
+// the test ends. Tests never share a database, so they run in parallel and in any order. A test may lower the
+// queue's settings (`queues`), which are not vars.
 //
 // The Worker must have been built first (scripts/build.sh; the test command does it).
 
-import { spawn, spawnSync, execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { spawnSync, execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { promisify, stripVTControlCharacters } from 'node:util';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const DATA = join(ROOT, 'tests', 'data');
@@ -20,16 +20,7 @@ const WRANGLER = join(ROOT, 'node_modules', '.bin', 'wrangler');
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' };
 const run = promisify(execFile);
 
-const running = new Set();
-const configs = new Set(); // the wrangler.toml copies of running apps
-process.on('exit', () => {
-  for (const p of running) killGroup(p);
-  for (const f of configs) rmSync(f, { force: true });
-});
-
-function killGroup(child) {
-  try { process.kill(-child.pid, 'SIGKILL'); } catch { /* already gone */ }
-}
+const running = new Set(); // the Miniflares of apps not yet stopped (Miniflare ends its workerd when node exits)
 
 /** A migrated, empty local D1, made once per set of migrations and copied for each app. */
 async function templateDb() {
@@ -55,92 +46,136 @@ export async function wrangler(args) {
   return stdout;
 }
 
-/**
- * A copy of wrangler.toml in the repository's root, with the given queue consumers' settings changed:
- * `{ 'enrol-sms': { max_retries: 1 } }`. It sits beside the original because wrangler resolves `main`,
- * `[assets] directory`, `migrations_dir` and `.dev.vars` from the config file's folder. Git ignores the
- * name (wrangler.e2e-*.toml); whoever asks for it deletes it.
- */
-function configWith(queues) {
-  // One table per block: a block runs from a `[` header to the next.
-  const blocks = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8').split(/^(?=\[)/m);
-  for (const [queue, settings] of Object.entries(queues)) {
-    const i = blocks.findIndex((b) => b.startsWith('[[queues.consumers]]\n') && b.includes(`\nqueue = "${queue}"\n`));
-    if (i < 0) throw new Error(`wrangler.toml has no consumer of queue ${queue}`);
-    for (const [key, value] of Object.entries(settings)) {
-      if (!/^[a-z_]+$/.test(key)) throw new Error(`not a queue consumer setting: ${key}`);
-      const line = `${key} = ${JSON.stringify(value)}`;
-      const old = new RegExp(`^${key} = .*$`, 'm');
-      blocks[i] = old.test(blocks[i]) ? blocks[i].replace(old, line)
-        : blocks[i].replace(`\nqueue = "${queue}"\n`, `\nqueue = "${queue}"\n${line}\n`);
+/** The Worker's options as `wrangler dev` reads them from wrangler.toml and .dev.vars: read once per test process. */
+let readOptions;
+function workerOptions() {
+  readOptions ??= (async () => {
+    const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
+    const say = console.log; // "Using secrets defined in .dev.vars", once per test file
+    console.log = () => {};
+    try {
+      return unstable_getMiniflareWorkerOptions(join(ROOT, 'wrangler.toml'));
+    } finally {
+      console.log = say;
     }
-  }
-  const file = join(ROOT, `wrangler.e2e-${process.pid}-${randomBytes(4).toString('hex')}.toml`);
-  writeFileSync(file, blocks.join(''));
-  return file;
+  })();
+  return readOptions;
 }
 
 /**
- * Starts a Worker with a fresh D1. `vars` override wrangler.toml [vars]; `queues` override queue consumers'
- * settings (see configWith), e.g. `{ 'enrol-sms': { max_retries: 1 } }`. Pass the test context `t` so the
- * app stops when the test ends.
+ * The queue consumers of wrangler.toml with the given settings changed, written as in wrangler.toml:
+ * `{ 'enrol-sms': { max_retries: 1 } }`.
  */
-export async function spawnApp(t, { vars = {}, queues } = {}) {
+function consumersWith(consumers, queues = {}) {
+  const out = structuredClone(consumers);
+  for (const [queue, settings] of Object.entries(queues)) {
+    if (!out[queue]) throw new Error(`wrangler.toml has no consumer of queue ${queue}`);
+    for (const [key, value] of Object.entries(settings)) {
+      const name = { max_batch_size: 'maxBatchSize', max_batch_timeout: 'maxBatchTimeout', max_retries: 'maxRetries',
+        retry_delay: 'retryDelay', dead_letter_queue: 'deadLetterQueue' }[key];
+      if (!name) throw new Error(`not a queue consumer setting: ${key}`);
+      out[queue][name] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * Starts the built Worker with a fresh D1: in workerd, through Miniflare in this process, with the bindings,
+ * assets, queues and cron that `wrangler dev` gives it (wrangler's own reading of wrangler.toml), without a
+ * wrangler process per test. `vars` override wrangler.toml [vars]; `queues` override queue consumers'
+ * settings, e.g. `{ 'enrol-sms': { max_retries: 1 } }`. Pass the test context `t` so the app stops when the
+ * test ends. `app.log()` is what the run command's terminal would show: requests, queue batches and the
+ * Worker's own lines. `worker` is another build of the Worker (a copy of crates/api/build/), for benchmarks
+ * that measure two builds side by side.
+ */
+export async function spawnApp(t, { vars = {}, queues, worker } = {}) {
   const persist = mkdtempSync(join(tmpdir(), 'enrol-d1-'));
   cpSync(await templateDb(), persist, { recursive: true });
-  const args = ['dev', '--ip', '127.0.0.1', '--port', '0', '--inspector-port', '0', '--persist-to', persist,
-    '--show-interactive-dev-session=false', '--test-scheduled'];
-  const config = queues ? configWith(queues) : null;
-  if (config) {
-    configs.add(config);
-    args.push('--config', config);
-  }
-  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`);
-  const child = spawn(WRANGLER, args, { cwd: ROOT, env: ENV, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  const [{ Miniflare, Log, LogLevel }, { workerOptions: options, main }] = await Promise.all([import('miniflare'), workerOptions()]);
   let log = '';
-  let ready = false;
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`wrangler dev did not start in 60 s:\n${log}`)), 60_000);
-    const onData = (chunk) => {
-      log += chunk;
-      // The log is kept for failures' messages, its last 2 MiB; once started it is no longer searched (a long
-      // run's log searched on every chunk took a core).
-      if (log.length > 4 << 20) log = log.slice(-(2 << 20));
-      if (ready) return;
-      const m = log.match(/Ready on (http:\/\/[^\s]+)/);
-      if (m) { ready = true; clearTimeout(timer); resolve(m[1].replace('localhost', '127.0.0.1')); }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`wrangler dev exited (${code}):\n${log}`)); });
+  const append = (text) => {
+    log += text;
+    if (log.length > 4 << 20) log = log.slice(-(2 << 20)); // the last 2 MiB, for failures' messages
+  };
+  class Terminal extends Log {
+    log(message) { append(`${stripVTControlCharacters(message)}\n`); }
+  }
+  const mf = new Miniflare({
+    ...options,
+    name: 'enrol',
+    modules: true,
+    scriptPath: worker ? join(worker, 'worker', 'shim.mjs') : main,
+    modulesRoot: worker ?? join(ROOT, 'crates', 'api', 'build'),
+    // worker-build's glue is ES modules named .js (wrangler bundles them; here they are loaded as they are).
+    modulesRules: [{ type: 'ESModule', include: ['**/*.js', '**/*.mjs'] }, ...options.modulesRules],
+    bindings: { ...options.bindings, ...vars },
+    queueConsumers: consumersWith(options.queueConsumers, queues),
+    host: '127.0.0.1',
+    port: 0,
+    d1Persist: join(persist, 'v3', 'd1'), // where `wrangler d1 ... --persist-to` keeps it (templateDb)
+    cf: false, // no fetch of Request.cf from Cloudflare: its placeholder, as wrangler dev offline
+    log: new Terminal(LogLevel.INFO),
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on('data', (chunk) => append(String(chunk)));
+      stderr.on('data', (chunk) => append(String(chunk)));
+    },
   });
+  running.add(mf);
+  let url;
+  try {
+    url = (await mf.ready).href.replace(/\/$/, '');
+  } catch (e) {
+    running.delete(mf);
+    rmSync(persist, { recursive: true, force: true });
+    throw new Error(`the Worker did not start: ${e.stack}\n${log}`);
+  }
+  let db;
   const app = {
     url,
     persist,
     log: () => log,
-    /** fetch relative to the app */
-    fetch: (path, init) => fetch(url + path, init),
-    /** Runs SQL on the app's D1 (outside the Worker) and returns the rows. */
-    async sql(command) {
-      const out = await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--json', '--command', command]);
-      return JSON.parse(out)[0].results;
+    /**
+     * fetch relative to the app; a request not answered in 2 minutes fails (a hang never holds the suite).
+     * workerd, unlike Cloudflare's edge or wrangler dev's proxy, closes the connection when the Worker answers
+     * without reading the request's body (a 401 before the body, say): a next request on that kept-alive
+     * connection fails with ECONNRESET, and a body still being written with EPIPE (Node's fetch writes a
+     * FormData part by part). A browser sends such a request again; Node's fetch does not. So each request has
+     * a connection of its own, and a form goes out in one piece. (Measured: 300 uploads answered 401 lost 54 to
+     * EPIPE when streamed, 9 to ECONNRESET when kept alive, none with both.)
+     */
+    fetch: async (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      if (!headers.has('connection')) headers.set('connection', 'close');
+      let body = init.body;
+      if (body instanceof FormData) {
+        // Sent whole, as the browser sends a form, rather than streamed part by part (see below).
+        const form = new Response(body);
+        if (!headers.has('content-type')) headers.set('content-type', form.headers.get('content-type'));
+        body = new Uint8Array(await form.arrayBuffer());
+      }
+      return fetch(url + path, { signal: AbortSignal.timeout(120_000), ...init, headers, body });
     },
-    /** Applies a SQL file to the app's D1. */
+    /** Runs the Worker's cron trigger once, as the schedule would; its outcome ('ok' when it ran without error). */
+    scheduled: async (cron = '* * * * *') => (await (await mf.getWorker('enrol')).scheduled({ cron })).outcome,
+    /** The Worker's own D1 binding (the same database the Worker uses, not a second handle on its files). */
+    d1: async () => (db ??= await mf.getD1Database('DB')),
+    /** Runs one SQL statement on the app's D1 and returns the rows. */
+    async sql(command) {
+      return (await (await app.d1()).prepare(command).all()).results;
+    },
+    /** Applies a SQL file to the app's D1 the way the run command does (`wrangler d1 execute --file`). */
     async sqlFile(file) {
       await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', persist, '--file', file]);
     },
     /** True once the test has ended and the Worker is stopped: a page still polling it may meet a closed port. */
     stopped: false,
-    stop() {
+    async stop() {
+      if (app.stopped) return;
       app.stopped = true;
-      killGroup(child);
-      running.delete(child);
+      running.delete(mf);
+      await mf.dispose().catch(() => {});
       rmSync(persist, { recursive: true, force: true });
-      if (config) {
-        rmSync(config, { force: true });
-        configs.delete(config);
-      }
     },
   };
   t?.after(() => app.stop());

@@ -168,13 +168,12 @@ test('the enqueue after the commit is lost: the cron sweep delivers everything',
   assert.equal(r.status, 200, r.raw);
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   assert.equal(provider.received.length, 0, 'nothing was sent without the enqueue');
-  const cron = await app.fetch('/__scheduled?cron=*+*+*+*+*');
-  assert.equal(cron.status, 200, await cron.text());
+  assert.equal(await app.scheduled(), 'ok');
   const s = await settled(app, tokens.gpDemo, r.body.processId);
   assert.equal(s.sms.sent, 5);
   exactlyOnce(provider.received, 5, 'swept');
   // A second sweep finds nothing to do: no message twice.
-  await app.fetch('/__scheduled?cron=*+*+*+*+*');
+  await app.scheduled();
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   exactlyOnce(provider.received, 5, 'swept twice');
 });

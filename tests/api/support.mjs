@@ -4,9 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
-import { Miniflare } from 'miniflare'; // wrangler's own local runtime, installed with it
-import { enrol, wrangler } from '../helpers.mjs';
+import { enrol } from '../helpers.mjs';
 
 /** Every seeded user's password. */
 export const PASSWORD = 'demo-Password-1';
@@ -106,55 +104,9 @@ export async function tokenOf(app, key) {
   return r.body.access_token;
 }
 
-const handles = new WeakMap();
-
-/**
- * Opens a second handle on `app`'s local D1 (a Miniflare of its own on the same files, as `wrangler d1
- * execute --local` does, but kept open: a query takes milliseconds instead of a second). Closed when `t` ends.
- */
-export async function openD1(t, app) {
-  const open = async () => {
-    const mf = new Miniflare({
-      modules: true,
-      script: 'export default { fetch: () => new Response(null, { status: 404 }) };',
-      d1Databases: { DB: '00000000-0000-0000-0000-000000000000' }, // the id in wrangler.toml
-      d1Persist: join(app.persist, 'v3', 'd1'),
-    });
-    handles.set(app, { mf, db: await mf.getD1Database('DB'), open });
-  };
-  await open();
-  t.after(() => handles.get(app)?.mf.dispose());
-}
-
-/**
- * Runs `use(db)` on the app's kept handle. A read that finds the files busy while the Worker writes
- * (miniflare answers "internal error") is tried again, for up to 15 s (a loaded machine's writes are slow).
- * Miniflare's synchronous proxy to its D1 has once lost step with its own replies under load (an assertion
- * in SynchronousFetcher, then every later call failing): the handle is then opened anew and the read tried again.
- */
-async function withD1(app, use) {
-  const until = Date.now() + 15_000;
-  for (let attempt = 1; ; attempt++) {
-    const h = handles.get(app);
-    try {
-      return await use(h.db);
-    } catch (e) {
-      if (Date.now() > until) throw e;
-      if (String(e?.stack).includes('SynchronousFetcher')) {
-        await h.mf.dispose().catch(() => {});
-        await h.open();
-        continue;
-      }
-      if (!/internal error|SQLITE_BUSY|database is locked/.test(String(e?.message))) throw e;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(50 * attempt, 500)));
-    }
-  }
-}
-
-/** Runs one query on the app's D1 and returns its rows (through openD1's handle when there is one). */
-export async function rows(app, query) {
-  if (!handles.get(app)) return app.sql(query);
-  return withD1(app, async (db) => (await db.prepare(query).all()).results);
+/** Runs one query on the app's D1 (the Worker's own binding) and returns its rows. */
+export function rows(app, query) {
+  return app.sql(query);
 }
 
 /**
@@ -162,9 +114,8 @@ export async function rows(app, query) {
  * logs in the given keys (default: all but NO_LOGIN). Returns { tokens: {key: accessToken}, ids: {key: id} }.
  */
 export async function seedWorld(t, app, keys = Object.keys(USERS).filter((k) => !NO_LOGIN.includes(k))) {
-  // Through the kept handle, in one transaction: a `wrangler d1 execute` would cost a process start per test.
-  await openD1(t, app);
-  await withD1(app, (db) => db.batch(worldStatements().map((statement) => db.prepare(statement))));
+  const db = await app.d1();
+  await db.batch(worldStatements().map((statement) => db.prepare(statement))); // one transaction
   const tokens = {};
   for (const k of keys) tokens[k] = await tokenOf(app, k);
   const ids = {};
@@ -180,10 +131,8 @@ export async function snapshot(app) {
   const queries = ['SELECT * FROM users ORDER BY id', 'SELECT * FROM user_roles ORDER BY user_id, code, tenant_id',
     'SELECT * FROM sessions ORDER BY token_hash', 'SELECT * FROM login_failures ORDER BY user_id, at',
     'SELECT * FROM tenants ORDER BY id'];
-  const results = handles.get(app)
-    ? (await withD1(app, (db) => db.batch(queries.map((q) => db.prepare(q))))).map((r) => r.results)
-    : JSON.parse(await wrangler(['d1', 'execute', 'DB', '--local', '--persist-to', app.persist, '--json', '--command',
-      queries.join('; ')])).map((r) => r.results);
+  const db = await app.d1();
+  const results = (await db.batch(queries.map((q) => db.prepare(q)))).map((r) => r.results);
   const [users, user_roles, sessions, login_failures, tenants] = results;
   return { users, user_roles, sessions, login_failures, tenants };
 }
