@@ -12,7 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { enrol, spawnApp } from '../tests/helpers.mjs';
 import { providerServer } from '../tests/api/provider_server.mjs';
-import { openD1, rows } from '../tests/api/support.mjs';
+import { rows } from '../tests/api/support.mjs';
 
 const OUT = process.argv[2] ?? 'target/bench';
 const PEOPLE = Number(process.argv[3] ?? 100_000);
@@ -85,7 +85,6 @@ async function measure(app, auth, path) {
 async function searches(lines) {
   const app = await spawnApp(null, { vars: { ENROL_BENCH: '1', ENROL_TEST_SKIP_ENQUEUE: '1' } });
   try {
-    await openD1(t, app);
     const auth = await admin(app);
     const uploads = await people(app, auth, PEOPLE);
     // The day after's variety, written as the Worker would have written it.
@@ -134,11 +133,10 @@ async function searches(lines) {
   }
 }
 
-async function resend(lines) {
+async function resend(lines, label = 'this build', worker = undefined) {
   const provider = await providerServer(t);
-  const app = await spawnApp(null, { vars: provider.vars('msg91', { RESEND_PER_DAY: '10' }) });
+  const app = await spawnApp(null, { vars: provider.vars('msg91', { RESEND_PER_DAY: '10' }), worker });
   try {
-    await openD1(t, app);
     const auth = await admin(app);
     const [up] = await people(app, auth, BULK, 100);
     const settled = async () => (await rows(app, "SELECT count(*) AS n FROM outbox WHERE state IN ('pending', 'sending')"))[0].n === 0;
@@ -161,10 +159,10 @@ async function resend(lines) {
       }
       const seconds = (performance.now() - t0) / 1000;
       rates.push(BULK / seconds);
-      process.stderr.write(`re-send ${run + 1}: ${BULK} in ${seconds.toFixed(2)} s\n`);
+      process.stderr.write(`re-send ${run + 1} (${label}): ${BULK} in ${seconds.toFixed(2)} s\n`);
       while (!(await settled())) await new Promise((r) => setTimeout(r, 200));
     }
-    lines.push('', `| bulk re-send of ${BULK.toLocaleString('en')} people (one request, a filter) | median of 3 |`, '|---|---|',
+    lines.push('', `| bulk re-send of ${BULK.toLocaleString('en')} people (one request, a filter), ${label} | median of 3 |`, '|---|---|',
       `| messages the stand-in provider accepted, per second, from the request to the last | ${pct(rates, 0.5).toFixed(0)} (runs: ${rates.map((r) => r.toFixed(0)).join(', ')}) |`);
   } finally {
     await app.stop();
@@ -173,8 +171,13 @@ async function resend(lines) {
 }
 
 const lines = [];
-await searches(lines);
-await resend(lines);
+// RESEND_ONLY=1 skips the searches; BEFORE_WORKER=DIR (a copy of an earlier crates/api/build/) measures the
+// re-send with that build too, alternating with this one.
+if (!process.env.RESEND_ONLY) await searches(lines);
+for (let round = 0; round < (process.env.BEFORE_WORKER ? 2 : 1); round++) {
+  if (process.env.BEFORE_WORKER) await resend(lines, `the build in ${process.env.BEFORE_WORKER}`, process.env.BEFORE_WORKER);
+  await resend(lines);
+}
 mkdirSync(OUT, { recursive: true });
 writeFileSync(join(OUT, 'people.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
