@@ -143,9 +143,8 @@ pub async fn consume(batch: MessageBatch<i64>, env: Env) {
     }
     let keys = Keys::from_env(&env).ok();
     let timing = Timing::from_env(&env);
-    let results =
-        futures_util::future::join_all(messages.iter().map(|m| deliver(&env, &db, keys.as_ref(), &timing, *m.body())))
-            .await;
+    let ids: Vec<i64> = messages.iter().map(|m| *m.body()).collect();
+    let results = deliver_all(&env, &db, keys.as_ref(), &timing, &ids).await;
     for (m, next) in messages.iter().zip(results) {
         match next {
             Next::Ack => m.ack(),
@@ -156,27 +155,125 @@ pub async fn consume(batch: MessageBatch<i64>, env: Env) {
     }
 }
 
-/// Records a message the provider accepted, and erases its credential: it lives on only in the person's SMS.
-/// A D1 failure here must not hand the row back as `pending` (it would be sent twice), so the write is tried
-/// again (three tries in about 1.5 s). Should D1 fail all three, the row stays `sending`, and the sweep sends
-/// it again when its lease ends: the at-least-once case of this module's comment.
-async fn record_sent(db: &Db, id: i64, provider_id: &str) {
+/// Sends a batch's rows: claimed in one statement, sent together, and those the provider accepted recorded in
+/// one statement. The answers are in the order of `ids`.
+async fn deliver_all(env: &Env, db: &Db, keys: Option<&Keys>, timing: &Timing, ids: &[i64]) -> Vec<Next> {
+    let claimed = match claim(db, timing, ids).await {
+        Ok(rows) => rows,
+        // D1 itself failed (busy, say): the statement took nothing; the whole batch is tried again soon.
+        Err(e) => {
+            worker::console_error!("outbox claim of {} rows: {}", ids.len(), e.code);
+            return ids.iter().map(|_| Next::RetryIn(timing.base)).collect();
+        }
+    };
+    let mut next: std::collections::HashMap<i64, Next> = std::collections::HashMap::with_capacity(ids.len());
+    // Rows not claimed are sent, delivered or failed (nothing to do) or held by another consumer: looked at
+    // again when its lease ends, so that a consumer that died holding one (a cancelled invocation) cannot
+    // strand the message.
+    if claimed.len() < ids.len() {
+        #[derive(Deserialize)]
+        struct State {
+            id: i64,
+            state: String,
+        }
+        let others: Vec<i64> = ids.iter().copied().filter(|id| !claimed.iter().any(|r| r.id == *id)).collect();
+        let held = db
+            .all::<State>(
+                "SELECT id, state FROM outbox WHERE id IN (SELECT value FROM json_each(?1))",
+                &[text(&serde_json::to_string(&others).unwrap_or_default())],
+            )
+            .await;
+        for id in others {
+            let sending = match &held {
+                Ok(states) => states.iter().any(|s| s.id == id && s.state == "sending"),
+                Err(_) => true,
+            };
+            next.insert(id, if sending { Next::RetryIn(timing.lease) } else { Next::Ack });
+        }
+    }
+    let sent = futures_util::future::join_all(claimed.into_iter().map(|row| async move {
+        let id = row.id;
+        match try_deliver(env, db, keys, timing, row).await {
+            Ok(sent) => (id, sent),
+            // D1 itself failed: hand the row back if this attempt holds it, and try again soon. A row that cannot
+            // even be handed back is taken up again when its lease runs out.
+            Err(e) => {
+                worker::console_error!("outbox {id}: {}", e.code);
+                let _ = db
+                    .run(
+                        "UPDATE outbox SET state = 'pending', updated_at = unixepoch() WHERE id = ?1 AND state = 'sending'",
+                        &[int(id)],
+                    )
+                    .await;
+                (id, Sent::Next(Next::RetryIn(timing.base)))
+            }
+        }
+    }))
+    .await;
+    let mut accepted = Vec::new();
+    for (id, sent) in sent {
+        match sent {
+            Sent::Accepted(provider_id) => {
+                accepted.push(serde_json::json!([id, provider_id]));
+                next.insert(id, Next::Ack);
+            }
+            Sent::Next(n) => {
+                next.insert(id, n);
+            }
+        }
+    }
+    record_sent(db, &accepted).await;
+    ids.iter().map(|id| next.remove(id).unwrap_or(Next::Ack)).collect()
+}
+
+/// The claim: only a pending row (or one whose consumer died) is taken, and only by one consumer.
+async fn claim(db: &Db, timing: &Timing, ids: &[i64]) -> Result<Vec<Row>, crate::error::ApiError> {
+    let list = serde_json::to_string(ids).map_err(|e| crate::error::ApiError::internal(e.to_string()))?;
+    db.all(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
+         WHERE id IN (SELECT value FROM json_each(?1))
+           AND (state = 'pending' OR (state = 'sending' AND updated_at <= ?2 - ?3))
+         RETURNING id, channel, kind, recipient, locale, link_code, credential, attempts, created_at,
+           (SELECT name FROM users WHERE users.id = outbox.user_id) AS name,
+           (SELECT user_name FROM users WHERE users.id = outbox.user_id) AS user_name",
+        &[text(&list), int(now_secs() as i64), int(timing.lease as i64)],
+    )
+    .await
+}
+
+/// Records the messages the provider accepted (`[[id, provider id], ...]`), and erases their credentials: each
+/// lives on only in the person's SMS. A D1 failure here must not hand the rows back as `pending` (they would
+/// be sent twice), so the write is tried again (three tries in about 1.5 s). Should D1 fail all three, the
+/// rows stay `sending`, and the sweep sends them again when their lease ends: the at-least-once case of this
+/// module's comment.
+async fn record_sent(db: &Db, accepted: &[serde_json::Value]) {
+    if accepted.is_empty() {
+        return;
+    }
+    let list = serde_json::Value::from(accepted.to_vec()).to_string();
     for pause_ms in [0u64, 300, 1200] {
         if pause_ms > 0 {
             worker::Delay::from(std::time::Duration::from_millis(pause_ms)).await;
         }
         let done = db
             .run(
-                "UPDATE outbox SET state = 'sent', credential = NULL, provider_id = ?2, last_error = NULL,
-                   updated_at = unixepoch() WHERE id = ?1",
-                &[int(id), text(provider_id)],
+                "UPDATE outbox SET state = 'sent', credential = NULL, provider_id = json_extract(j.value, '$[1]'),
+                   last_error = NULL, updated_at = unixepoch()
+                 FROM json_each(?1) j WHERE outbox.id = json_extract(j.value, '$[0]')",
+                &[text(&list)],
             )
             .await;
         match done {
             Ok(_) => return,
-            Err(e) => worker::console_error!("outbox {id}: sent, but recording it failed ({})", e.code),
+            Err(e) => worker::console_error!("{} outbox rows: sent, but recording it failed ({})", accepted.len(), e.code),
         }
     }
+}
+
+/// What became of one claimed row: accepted by the provider (recorded with the batch's others), or done here.
+enum Sent {
+    Accepted(String),
+    Next(Next),
 }
 
 async fn give_up(db: &Db, id: i64, why: &str) -> Result<(), crate::error::ApiError> {
@@ -189,60 +286,19 @@ async fn give_up(db: &Db, id: i64, why: &str) -> Result<(), crate::error::ApiErr
     Ok(())
 }
 
-/// Sends one outbox row, if it still needs sending.
-async fn deliver(env: &Env, db: &Db, keys: Option<&Keys>, timing: &Timing, id: i64) -> Next {
-    match try_deliver(env, db, keys, timing, id).await {
-        Ok(next) => next,
-        // D1 itself failed (busy, say): hand the row back if this attempt holds it, and try again soon. A row
-        // that cannot even be handed back is taken up again when its lease runs out.
-        Err(e) => {
-            worker::console_error!("outbox {id}: {}", e.code);
-            let _ = db
-                .run(
-                    "UPDATE outbox SET state = 'pending', updated_at = unixepoch() WHERE id = ?1 AND state = 'sending'",
-                    &[int(id)],
-                )
-                .await;
-            Next::RetryIn(timing.base)
-        }
-    }
-}
-
+/// Sends one claimed outbox row.
 async fn try_deliver(
     env: &Env,
     db: &Db,
     keys: Option<&Keys>,
     timing: &Timing,
-    id: i64,
-) -> Result<Next, crate::error::ApiError> {
+    row: Row,
+) -> Result<Sent, crate::error::ApiError> {
+    let id = row.id;
     let now = now_secs() as i64;
-    // The claim: only a pending row (or one whose consumer died) is taken, and only by one consumer.
-    let row: Option<Row> = db
-        .first(
-            "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = ?2
-             WHERE id = ?1 AND (state = 'pending' OR (state = 'sending' AND updated_at <= ?2 - ?3))
-             RETURNING id, channel, kind, recipient, locale, link_code, credential, attempts, created_at,
-               (SELECT name FROM users WHERE users.id = outbox.user_id) AS name,
-               (SELECT user_name FROM users WHERE users.id = outbox.user_id) AS user_name",
-            &[int(id), int(now), int(timing.lease as i64)],
-        )
-        .await?;
-    let Some(row) = row else {
-        // Sent, delivered or failed: nothing to do. Held by another consumer: look again when its lease ends,
-        // so that a consumer that died holding it (a cancelled invocation) cannot strand the message.
-        #[derive(Deserialize)]
-        struct State {
-            state: String,
-        }
-        let state: Option<State> = db.first("SELECT state FROM outbox WHERE id = ?1", &[int(id)]).await?;
-        return Ok(match state {
-            Some(s) if s.state == "sending" => Next::RetryIn(timing.lease),
-            _ => Next::Ack,
-        });
-    };
     let Some(kind) = Kind::parse(&row.kind) else {
         give_up(db, id, "unknown message kind").await?;
-        return Ok(Next::Ack);
+        return Ok(Sent::Next(Next::Ack));
     };
     // A notice carries no credential: it points at the login page.
     let secret = match (kind, keys, &row.credential, &row.link_code) {
@@ -251,16 +307,16 @@ async fn try_deliver(
             Ok(s) => s,
             Err(_) => {
                 give_up(db, id, "the credential does not open with OUTBOX_KEY").await?;
-                return Ok(Next::Ack);
+                return Ok(Sent::Next(Next::Ack));
             }
         },
         (_, None, _, _) => {
             give_up(db, id, "OTP_PEPPER or OUTBOX_KEY is not configured").await?;
-            return Ok(Next::Ack);
+            return Ok(Sent::Next(Next::Ack));
         }
         _ => {
             give_up(db, id, "the message has no credential to send").await?;
-            return Ok(Next::Ack);
+            return Ok(Sent::Next(Next::Ack));
         }
     };
     let link = match kind {
@@ -277,18 +333,15 @@ async fn try_deliver(
         vars: Vars { name: &name, link: &link, user: &user, secret: &secret, minutes: timing.code_minutes },
     };
     match provider::send(env, &row.channel, &outgoing, db).await {
-        provider::Outcome::Accepted(provider_id) => {
-            record_sent(db, id, &provider_id).await;
-            Ok(Next::Ack)
-        }
+        provider::Outcome::Accepted(provider_id) => Ok(Sent::Accepted(provider_id)),
         provider::Outcome::Refused(why) => {
             give_up(db, id, &why).await?;
-            Ok(Next::Ack)
+            Ok(Sent::Next(Next::Ack))
         }
         provider::Outcome::Retry(why) => {
             if now - row.created_at >= timing.give_up as i64 {
                 give_up(db, id, &format!("still failing after {} hours: {why}", timing.give_up / 3600)).await?;
-                return Ok(Next::Ack);
+                return Ok(Sent::Next(Next::Ack));
             }
             let delay = timing.delay(row.attempts);
             db.run(
@@ -297,7 +350,7 @@ async fn try_deliver(
                 &[int(id), text(&why), int(now + delay as i64)],
             )
             .await?;
-            Ok(Next::RetryIn(delay))
+            Ok(Sent::Next(Next::RetryIn(delay)))
         }
     }
 }
