@@ -505,8 +505,18 @@ async function chooseTenant() {
   }
   rules = { tenantId: id, key: JSON.stringify(body), config: body };
   showRules();
-  if (current && current.rules !== rules.key) check(current.file); // the same rules as the upload will meet
-  else updateUpload();
+  if (current && current.rules !== rules.key) {
+    // The same rules as the upload will meet: the file checked again, or, when the grid holds edits, every row
+    // of the grid judged again with the edits kept.
+    if (grid.active && grid.edited) {
+      current.rules = rules.key;
+      await grid.setRules(rules.config, today());
+    } else {
+      check(current.file);
+    }
+  } else {
+    updateUpload();
+  }
   loadHistory(0).catch(ignoreSignedOut);
 }
 

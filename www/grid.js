@@ -118,10 +118,10 @@ export function gridStep({ locale, changed, download, rowLabel = () => null }) {
     if (data.error) {
       $('grid-status').textContent = t().failed(data.error);
     } else {
+      if (data.fileIssues) fileIssues = data.fileIssues;
       if (data.summary) state = { ...state, summary: data.summary, canUndo: data.canUndo };
       if (data.fixes) state = { ...state, fixes: data.fixes };
       if (data.summary || data.fixes) showState();
-      if (data.fileIssues) fileIssues = data.fileIssues;
       if (data.list) setList(data.list);
       if (data.all) cache.clear();
       for (const r of data.touched ?? []) cache.delete(r);
@@ -476,6 +476,10 @@ export function gridStep({ locale, changed, download, rowLabel = () => null }) {
     async setLocale() {
       if (worker && state) await ask('locale', { locale: locale(), problemsOnly: problemsOnly() });
       relabel();
+    },
+    /** Another tenant chosen: the table keeps its edits, and every row is judged by that tenant's rules. */
+    async setRules(config, today) {
+      if (worker && state) await ask('rules', { config, today, problemsOnly: problemsOnly() });
     },
     get active() {
       return Boolean(worker && state);

@@ -129,6 +129,12 @@ const GRID = {
     grid.setLocale(locale);
     return { all: true, fileIssues: JSON.parse(grid.fileIssuesJson()), ...gridState(problemsOnly) };
   },
+  // Another tenant's rules: every row judged again, the edits kept.
+  rules: ({ today, config, problemsOnly }) => {
+    grid.newRules(today[0], today[1], today[2], config?.maxRows || 0);
+    withRules(grid, config).applyRules();
+    return { all: true, fileIssues: JSON.parse(grid.fileIssuesJson()), ...gridState(problemsOnly) };
+  },
   csv: ({ rows, problems }) => ({ text: grid.csv(rows, problems ?? '') }),
   csvRowNumbers: ({ rows }) => ({ numbers: Array.from(grid.csvRowNumbers(rows)) }),
 };

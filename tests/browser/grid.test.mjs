@@ -4,8 +4,9 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rows } from '../api/support.mjs';
-import { choose, checkState, downloadText, signedInAdmin, errors, waitErrors } from './admin-page.mjs';
+import { rows, seedWorld, tokenOf, USERS, PASSWORD } from '../api/support.mjs';
+import { spawnApp } from '../helpers.mjs';
+import { choose, checkState, downloadText, signedInAdmin, errors, waitErrors, openAdmin, signIn, waitRules } from './admin-page.mjs';
 
 const FILE = 'grid_three_problems.csv'; // rows 2 (0091…), 3 (9 digits) and 4 (12.10.1992)
 
@@ -157,4 +158,44 @@ test('leaving out the rows with problems: the others are uploaded, the left-out 
   assert.deepEqual({ ...record }, { rows: 1, created: 1, left_out: 2 }, 'the upload record says how many were left out');
   const created = await rows(app, "SELECT mobile_number FROM users WHERE mobile_number LIKE '98765432%' ORDER BY mobile_number");
   assert.deepEqual(created.map((p) => p.mobile_number), ['9876543210'], 'only the row without problems (row 4 was removed)');
+});
+
+test('another tenant chosen after an edit: the grid keeps the edit and judges every row by that tenant\'s rules', async (t) => {
+  // pb.demo and a ward below it that takes at most 3 rows (the file has 4).
+  const app = await spawnApp(t);
+  await seedWorld(t, app, []);
+  await rows(app, "INSERT INTO tenants (id, name, parent_id) VALUES ('pb.demo.w1', 'Ward 1', 'pb.demo')");
+  const put = await app.fetch('/v1/tenant/pb.demo.w1/upload-config', {
+    method: 'PUT', body: JSON.stringify({ maxRows: 3 }),
+    headers: { authorization: `Bearer ${await tokenOf(app, 'gpDemo')}`, 'content-type': 'application/json' },
+  });
+  assert.equal(put.status, 200, await put.text());
+  const { page } = await openAdmin(t, app);
+  await signIn(page, USERS.gpDemo.userName, PASSWORD, USERS.gpDemo.tenantId);
+  await waitRules(page);
+  await choose(page, FILE);
+  await page.locator('#grid-body [role=row]').first().waitFor({ timeout: 15_000 });
+  assert.equal(await errors(page), '3');
+  await page.uncheck('#only-problems'); // every row listed, in place, whatever the rules say of it
+  await page.locator('#grid-body [role=rowheader]', { hasText: /^1$/ }).waitFor();
+  const phone = page.locator('#grid-body [data-i="2"] [data-c="3"]'); // row 3's phone, 9 digits
+  assert.equal(await phone.textContent(), '987654321');
+  await phone.click();
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('9876543212');
+  await page.keyboard.press('Enter');
+  await waitErrors(page, 2);
+
+  await page.selectOption('#tenant', 'pb.demo.w1');
+  await waitErrors(page, 3); // the two left, and a file of 4 rows where 3 are allowed
+  assert.equal(await phone.textContent(), '9876543212', 'the edit is kept');
+  assert.match(await page.locator('#file-problems').textContent(), /3/, 'the row limit is said');
+  assert.ok(await page.locator('#upload').isDisabled());
+
+  await page.selectOption('#tenant', 'pb.demo');
+  await waitErrors(page, 2);
+  assert.equal(await phone.textContent(), '9876543212', 'still kept');
+  assert.equal(await page.locator('#file-problems-box').isHidden(), true);
+  await page.click('#grid-undo');
+  await waitErrors(page, 3);
 });

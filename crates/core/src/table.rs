@@ -484,6 +484,16 @@ impl Table {
         Ok(self.recheck(i))
     }
 
+    /// Checks every row again by other rules (another tenant's lists, row limit or mobile rule), keeping the
+    /// edits and what Undo takes back. The rules only judge rows: the cells, the header and the file's own
+    /// issues stay as they are.
+    pub fn reconfigure(&mut self, config: Config) {
+        self.check.config = config;
+        for i in 0..self.rows.len() {
+            self.recheck(i);
+        }
+    }
+
     /// Re-checks row `i` with the validator's per-row code and moves it between groups.
     fn recheck(&mut self, i: usize) -> Vec<u64> {
         let record = self.rows[i].record();

@@ -15,6 +15,8 @@ pub struct Grid {
     reading: Option<enrol_core::TableReader>,
     table: Option<enrol_core::Table>,
     locale: Locale,
+    /// Rules being gathered for a table already read (`newRules` … `applyRules`).
+    next: Option<enrol_core::Config>,
 }
 
 #[wasm_bindgen]
@@ -22,7 +24,7 @@ impl Grid {
     #[wasm_bindgen(constructor)]
     pub fn new(year: i32, month: u8, day: u8, max_rows: u32, locale: &str) -> Result<Grid, JsError> {
         let reader = enrol_core::TableReader::new(config_for(year, month, day, max_rows)?);
-        Ok(Grid { reading: Some(reader), table: None, locale: locale_of(locale)? })
+        Ok(Grid { reading: Some(reader), table: None, locale: locale_of(locale)?, next: None })
     }
 
     fn reader(&mut self) -> Result<&mut enrol_core::TableReader, JsError> {
@@ -37,16 +39,42 @@ impl Grid {
         self.table.as_mut().ok_or_else(|| JsError::new("the file is still being read: call finish first"))
     }
 
-    /// As `Validator.setAllowed`, before the first `push`.
-    #[wasm_bindgen(js_name = setAllowed)]
-    pub fn set_allowed(&mut self, column: &str, values: &str) -> Result<(), JsError> {
-        self.reader()?.config_mut().set_allowed(column, value_list(values)).map_err(|e| JsError::new(&e))
+    /// The rules that `setAllowed` and `setMobileRule` write to: the reader's before the first `push`, or
+    /// those that `newRules` began.
+    fn config_mut(&mut self) -> Result<&mut enrol_core::Config, JsError> {
+        match self.next {
+            Some(ref mut next) => Ok(next),
+            None => Ok(self.reader()?.config_mut()),
+        }
     }
 
-    /// As `Validator.setMobileRule`, before the first `push`.
+    /// As `Validator.setAllowed`: before the first `push`, or between `newRules` and `applyRules`.
+    #[wasm_bindgen(js_name = setAllowed)]
+    pub fn set_allowed(&mut self, column: &str, values: &str) -> Result<(), JsError> {
+        self.config_mut()?.set_allowed(column, value_list(values)).map_err(|e| JsError::new(&e))
+    }
+
+    /// As `Validator.setMobileRule`: before the first `push`, or between `newRules` and `applyRules`.
     #[wasm_bindgen(js_name = setMobileRule)]
     pub fn set_mobile_rule(&mut self, digits: u8, first_digits: &str) -> Result<(), JsError> {
-        self.reader()?.config_mut().mobile = mobile_rule(digits, first_digits)?;
+        self.config_mut()?.mobile = mobile_rule(digits, first_digits)?;
+        Ok(())
+    }
+
+    /// Begins other rules for the table read (another tenant's): as the constructor's, then `setAllowed` and
+    /// `setMobileRule`, then `applyRules`.
+    #[wasm_bindgen(js_name = newRules)]
+    pub fn new_rules(&mut self, year: i32, month: u8, day: u8, max_rows: u32) -> Result<(), JsError> {
+        self.table()?;
+        self.next = Some(config_for(year, month, day, max_rows)?);
+        Ok(())
+    }
+
+    /// Checks every row again by the rules `newRules` began, keeping the edits and Undo.
+    #[wasm_bindgen(js_name = applyRules)]
+    pub fn apply_rules(&mut self) -> Result<(), JsError> {
+        let next = self.next.take().ok_or_else(|| JsError::new("newRules first"))?;
+        self.table_mut()?.reconfigure(next);
         Ok(())
     }
 

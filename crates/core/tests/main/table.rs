@@ -327,3 +327,28 @@ fn past_the_cap_the_report_keeps_its_first_issues_and_says_there_are_more() {
     assert_eq!(codes, [Code::TooManyIssues, Code::Required, Code::InvalidPhone]);
     assert_eq!(report.summary.errors, 6, "the totals count every issue");
 }
+
+/// Another tenant's rules (its roles, a row limit) after edits: the table keeps the edits and Undo, and judges
+/// every row as the stream judges the edited file under those rules.
+#[test]
+fn other_rules_keep_the_edits_and_judge_every_row_again() {
+    const FILE: &str = "firstName,phone,roles\n\
+        Asha,9876543210,EMPLOYEE\n\
+        Ravi,9876543211,GP_ADMIN\n\
+        Meena,98765,EMPLOYEE\n";
+    let mut t = Table::read(config(), FILE.as_bytes());
+    t.edit(3, 1, "9876543212").unwrap();
+    assert_eq!(t.summary().errors, 0, "the default rules take any role");
+    let mut other = config();
+    other.set_allowed("roles", vec!["EMPLOYEE".to_string()]).unwrap();
+    other.max_rows = 2;
+    t.reconfigure(other.clone());
+    assert_eq!(t.cells(3).unwrap()[1], "9876543212", "the edit is kept");
+    let fresh = validate(other, t.to_csv(Rows::All, None).as_bytes());
+    assert_eq!(without_lines(&t.report().issues), without_lines(&fresh.issues));
+    assert_eq!(t.report().summary, fresh.summary);
+    let codes: Vec<Code> = t.report().issues.iter().map(|i| i.code).collect();
+    assert!(codes.contains(&Code::TooManyRows) && codes.contains(&Code::UnknownValue), "{codes:?}");
+    assert!(t.undo().unwrap(), "the edit can still be taken back");
+    assert_eq!(t.cells(3).unwrap()[1], "98765");
+}
