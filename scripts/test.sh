@@ -3,6 +3,18 @@
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 "$ROOT/scripts/setup.sh" --test
+
+# The lints and the Rust tests compile the workspace three more ways (clippy natively and for wasm32, the test
+# builds): they start now, in a target directory of their own (the builds hold target/'s lock), at the lowest
+# priority, so that the builds, then the Worker and the browser under test, come first and the compiles take
+# the time those leave (the builds' single-threaded links and wasm-opt leave a core idle for minutes). Their
+# output is shown when the end-to-end tests are done; if they hang, they fail at 40 minutes.
+mkdir -p target
+say "cargo clippy and the Rust tests, beside the builds and the end-to-end tests (scripts/rust-checks.sh)"
+CARGO_TARGET_DIR="$ROOT/target/checks" nice -n 19 timeout 2400 scripts/rust-checks.sh >target/rust-checks.log 2>&1 &
+checks=$!
+trap 'kill "$checks" 2>/dev/null || true' EXIT
+
 "$ROOT/scripts/build.sh"
 
 say "the Worker's build is worker-build 0.8.7's, byte for byte (scripts/worker-build/compare.sh)"
@@ -14,13 +26,6 @@ cargo fmt --all --check
 say "wrangler deploy --dry-run (the production configuration bundles: D1, queues, cron, vars)"
 wrangler deploy --dry-run --outdir target/dry-run >target/dry-run.log 2>&1 || { cat target/dry-run.log >&2; exit 1; }
 grep -q "env.SMS_QUEUE (enrol-sms)" target/dry-run.log || { echo "the dry run shows no SMS queue" >&2; exit 1; }
-
-# The lints and the Rust tests compile the workspace three more ways (about 4 minutes on 2 cores): they run beside
-# the end-to-end tests, at the lowest priority, so that the Worker and the browser under test come first and the
-# compiles take the time those leave. Their output is shown when both are done; if they hang, they fail at 40 minutes.
-say "cargo clippy and the Rust tests, beside the end-to-end tests (scripts/rust-checks.sh)"
-nice -n 19 timeout 2400 scripts/rust-checks.sh >target/rust-checks.log 2>&1 &
-checks=$!
 
 say "end-to-end tests (Worker + D1 in workerd, pages in headless Chromium)"
 rm -rf tests/artifacts
