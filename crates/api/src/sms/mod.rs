@@ -265,7 +265,9 @@ async fn record_sent(db: &Db, accepted: &[serde_json::Value]) {
             .await;
         match done {
             Ok(_) => return,
-            Err(e) => worker::console_error!("{} outbox rows: sent, but recording it failed ({})", accepted.len(), e.code),
+            Err(e) => {
+                worker::console_error!("{} outbox rows: sent, but recording it failed ({})", accepted.len(), e.code)
+            }
         }
     }
 }
